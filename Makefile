@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level targets. The module itself is described by ./Kbuild.
+#   make            module (kernel/adprof.ko) and userspace/adprofctl
+#   make check      everything CI runs, ending with "N passed, N failed"
+#   make demo       boot the guest and show adprof at work
+# See README.md for the rest.
+
+ifeq ($(KDIR),)
+KDIR := $(shell KVER=$(KVER) scripts/kdir.sh)
+endif
+ifeq ($(KVER),)
+KVER := $(shell scripts/kdir.sh --kver $(KDIR))
+endif
+export KVER
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
+
+.PHONY: all module userspace deps kunit kunit-sanitize vm-test check demo \
+	sparse checkpatch clean help
+
+all: module userspace
+
+module:
+	$(KMAKE) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+deps:
+	scripts/deps.sh
+
+kunit: deps
+	kunit/run.sh
+
+kunit-sanitize: deps
+	kunit/run.sh --sanitize
+
+vm-test: deps all
+	$(MAKE) -C userspace adprofctl.static
+	tests/vm/run.sh
+
+sparse:
+	$(KMAKE) C=2 W=1 modules
+
+checkpatch:
+	scripts/checkpatch.sh
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+clean:
+	$(KMAKE) clean
+	$(MAKE) -C userspace clean
+	rm -rf build
+
+help:
+	@sed -n '3,8p' Makefile

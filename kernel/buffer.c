@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * adprof sample buffers and their rotation onto the global list. The life
+ * cycle, the switch protocol and the locking rules are in buffer.h.
+ */
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/slab.h>
+#include <linux/overflow.h>
+#include <linux/atomic.h>
+
+#include "buffer.h"
+
+static void adprof_buf_reset(struct adprof_buf *b)
+{
+	b->used = 0;
+	b->overflow = 0;
+	b->rd = 0;
+}
+
+/**
+ * adprof_buf_alloc() - allocate an empty buffer
+ * @size: capacity in records, ADPROF_BUF_SAMPLES_MIN..ADPROF_BUF_SAMPLES_MAX
+ * @gfp: allocation flags; with GFP_KERNEL a large buffer may come from vmalloc
+ *
+ * Records are not zeroed: adprof_buf_reserve()'s caller writes each one whole.
+ *
+ * Return: the buffer, or NULL if @size is out of range or memory is short.
+ */
+struct adprof_buf *adprof_buf_alloc(u32 size, gfp_t gfp)
+{
+	struct adprof_buf *b;
+
+	if (size < ADPROF_BUF_SAMPLES_MIN || size > ADPROF_BUF_SAMPLES_MAX)
+		return NULL;
+	b = kvmalloc(struct_size(b, data, size), gfp);
+	if (!b)
+		return NULL;
+	b->size = size;
+	INIT_LIST_HEAD(&b->list);
+	adprof_buf_reset(b);
+	return b;
+}
+
+/**
+ * adprof_buf_free() - free a buffer that is neither installed nor listed
+ * @b: the buffer, or NULL
+ *
+ * Return: nothing.
+ */
+void adprof_buf_free(struct adprof_buf *b)
+{
+	kvfree(b);
+}
+
+/**
+ * adprof_buf_switch() - install a buffer in a CPU's slot
+ * @slot: the CPU's slot, read by its sampler with READ_ONCE()
+ * @new: the buffer to install, or NULL to stop recording on that CPU
+ *
+ * Run it on the slot's CPU, or once that CPU's perf event is released; see
+ * the switch protocol in buffer.h. xchg() is a full barrier, so the sampler
+ * sees @new initialized, and the caller sees every record of the old buffer.
+ *
+ * Return: the buffer that was installed, now owned by the caller, or NULL.
+ */
+struct adprof_buf *adprof_buf_switch(struct adprof_buf **slot,
+				     struct adprof_buf *new)
+{
+	return xchg(slot, new);
+}
+
+/**
+ * adprof_buf_take() - take the next records of a popped buffer
+ * @b: a buffer the reader owns
+ * @max: at most this many records
+ * @n: where to store how many records were taken
+ *
+ * The records stay valid until @b is freed; if some are left the reader
+ * puts @b back with adprof_buflist_push_head().
+ *
+ * Return: the first of *@n consecutive records, or NULL when none is left.
+ */
+const struct adprof_sample *adprof_buf_take(struct adprof_buf *b, u32 max,
+					    u32 *n)
+{
+	const struct adprof_sample *first = &b->data[b->rd];
+	u32 left = adprof_buf_unread(b);
+
+	if (max > left)
+		max = left;
+	*n = max;
+	if (!max)
+		return NULL;
+	b->rd += max;
+	return first;
+}
+
+/**
+ * adprof_buflist_init() - initialize an empty list with zeroed statistics
+ * @l: the list
+ * @max_bufs: buffers rotation may keep on it
+ *
+ * Return: nothing.
+ */
+void adprof_buflist_init(struct adprof_buflist *l, u32 max_bufs)
+{
+	spin_lock_init(&l->lock);
+	INIT_LIST_HEAD(&l->head);
+	l->max_bufs = max_bufs;
+	l->stats = (struct adprof_bufstats){};
+}
+
+/**
+ * adprof_buflist_set_max() - change the bound of the list
+ * @l: the list
+ * @max_bufs: buffers rotation may keep on it from now on
+ *
+ * Buffers already on the list stay there until read or cleared.
+ *
+ * Return: nothing.
+ */
+void adprof_buflist_set_max(struct adprof_buflist *l, u32 max_bufs)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&l->lock, flags);
+	l->max_bufs = max_bufs;
+	spin_unlock_irqrestore(&l->lock, flags);
+}
+
+/**
+ * adprof_buflist_rotate() - account a buffer switched out by a tick
+ * @l: the list
+ * @old: the buffer adprof_buf_switch() returned, or NULL
+ *
+ * Its overflow always goes into the statistics. An empty buffer counts in
+ * emptybuf; otherwise, while the list holds fewer than max_bufs buffers,
+ * @old is appended (buf, sample), else it is dropped (dropbuf,
+ * dropbuf_sample). A buffer handed back is reset, ready for reuse.
+ *
+ * Return: NULL if @old is now on the list (or was NULL), else @old, owned
+ * by the caller, to free or install again.
+ */
+struct adprof_buf *adprof_buflist_rotate(struct adprof_buflist *l,
+					 struct adprof_buf *old)
+{
+	unsigned long flags;
+
+	if (!old)
+		return NULL;
+
+	spin_lock_irqsave(&l->lock, flags);
+	l->stats.overflow += old->overflow;
+	if (!old->used) {
+		l->stats.emptybuf++;
+	} else if (l->stats.onlist_buf < l->max_bufs) {
+		l->stats.buf++;
+		l->stats.sample += old->used;
+		l->stats.onlist_buf++;
+		l->stats.onlist_sample += old->used;
+		list_add_tail(&old->list, &l->head);
+		old = NULL;
+	} else {
+		l->stats.dropbuf++;
+		l->stats.dropbuf_sample += old->used;
+	}
+	spin_unlock_irqrestore(&l->lock, flags);
+
+	if (old)
+		adprof_buf_reset(old);
+	return old;
+}
+
+/**
+ * adprof_buflist_pop() - take the oldest buffer off the list
+ * @l: the list
+ *
+ * The caller becomes its reader: it takes records with adprof_buf_take(),
+ * then frees it or, if records are left, puts it back with
+ * adprof_buflist_push_head().
+ *
+ * Return: the buffer, or NULL if the list is empty.
+ */
+struct adprof_buf *adprof_buflist_pop(struct adprof_buflist *l)
+{
+	struct adprof_buf *b;
+	unsigned long flags;
+
+	spin_lock_irqsave(&l->lock, flags);
+	b = list_first_entry_or_null(&l->head, struct adprof_buf, list);
+	if (b) {
+		list_del_init(&b->list);
+		l->stats.onlist_buf--;
+		l->stats.onlist_sample -= adprof_buf_unread(b);
+	}
+	spin_unlock_irqrestore(&l->lock, flags);
+	return b;
+}
+
+/**
+ * adprof_buflist_push_head() - put a partly read buffer back at the head
+ * @l: the list
+ * @b: the buffer adprof_buflist_pop() returned, with records left
+ *
+ * The next pop returns @b again, so records are read in order. It goes back
+ * even if the list is at max_bufs meanwhile: it was already counted in buf.
+ * The reader must not push back across adprof_buflist_clear().
+ *
+ * Return: nothing.
+ */
+void adprof_buflist_push_head(struct adprof_buflist *l, struct adprof_buf *b)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&l->lock, flags);
+	list_add(&b->list, &l->head);
+	l->stats.onlist_buf++;
+	l->stats.onlist_sample += adprof_buf_unread(b);
+	spin_unlock_irqrestore(&l->lock, flags);
+}
+
+/**
+ * adprof_buflist_stats() - snapshot the statistics
+ * @l: the list
+ * @st: where to copy them
+ *
+ * Return: nothing.
+ */
+void adprof_buflist_stats(struct adprof_buflist *l, struct adprof_bufstats *st)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&l->lock, flags);
+	*st = l->stats;
+	spin_unlock_irqrestore(&l->lock, flags);
+}
+
+static void adprof_buflist_splice(struct adprof_buflist *l,
+				  struct list_head *to)
+{
+	lockdep_assert_held(&l->lock);
+
+	list_splice_init(&l->head, to);
+	l->stats.onlist_buf = 0;
+	l->stats.onlist_sample = 0;
+}
+
+static void adprof_buflist_free_all(struct list_head *bufs)
+{
+	struct adprof_buf *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, bufs, list)
+		adprof_buf_free(b);
+}
+
+/**
+ * adprof_buflist_clear() - free the unread buffers and zero the statistics
+ * @l: the list
+ *
+ * The glue serializes it with the reader, so that no popped buffer is pushed
+ * back afterwards (tprof holds its reader lock here).
+ *
+ * Return: nothing.
+ */
+void adprof_buflist_clear(struct adprof_buflist *l)
+{
+	unsigned long flags;
+	LIST_HEAD(bufs);
+
+	spin_lock_irqsave(&l->lock, flags);
+	adprof_buflist_splice(l, &bufs);
+	l->stats = (struct adprof_bufstats){};
+	spin_unlock_irqrestore(&l->lock, flags);
+
+	adprof_buflist_free_all(&bufs);
+}
+
+/**
+ * adprof_buflist_destroy() - free the buffers left on a list no one uses
+ * @l: the list; adprof_buflist_init() makes it usable again
+ *
+ * Return: nothing.
+ */
+void adprof_buflist_destroy(struct adprof_buflist *l)
+{
+	unsigned long flags;
+	LIST_HEAD(bufs);
+
+	spin_lock_irqsave(&l->lock, flags);
+	adprof_buflist_splice(l, &bufs);
+	spin_unlock_irqrestore(&l->lock, flags);
+
+	adprof_buflist_free_all(&bufs);
+}

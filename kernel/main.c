@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * adprof: PCI device assignment with interrupts routed to userspace, and a
+ * sampling CPU profiler, over one generic netlink family.
+ */
+#include <linux/module.h>
+
+#include "debugfs.h"
+#include "netlink.h"
+
+static int __init adprof_init(void)
+{
+	int err;
+
+	adprof_debugfs_init();
+
+	/* Last: from here on requests can arrive. */
+	err = adprof_nl_init();
+	if (err)
+		goto err_debugfs;
+
+	pr_info("loaded\n");
+	return 0;
+
+err_debugfs:
+	adprof_debugfs_exit();
+	return err;
+}
+
+static void __exit adprof_exit(void)
+{
+	adprof_nl_exit();
+	adprof_debugfs_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(adprof_init);
+module_exit(adprof_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("PCI device assignment to userspace and sampling profiler");
+MODULE_ALIAS_GENL_FAMILY("adprof");

@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every stage writes TAP lines into build/results/, a failing
+# stage does not stop the later ones, and the last line counts every test
+# that ran: "N passed, N failed". Exit status is non-zero on any failure.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+cd "$ADPROF_TOP" || exit 1
+
+# A full rebuild, so that every warning shows; this also empties build/.
+make -s clean >/dev/null 2>&1
+res=$ADPROF_BUILD/results
+rm -rf "$res"
+mkdir -p "$res"
+t0=$(date +%s)
+
+stage() {
+	local name=$1 s
+	shift
+	s=$(date +%s)
+	log "$name"
+	"$@"
+	log "$name: $(( $(date +%s) - s ))s"
+}
+
+# A command that must succeed and print no warning: one TAP line.
+quiet_ok() {
+	local tap=$1 desc=$2 out
+	shift 2
+	out=$(mktemp)
+	if "$@" >"$out" 2>&1 && ! grep -qiE '(warning|error):' "$out"; then
+		echo "ok - $desc" >>"$tap"
+	else
+		echo "not ok - $desc" >>"$tap"
+		grep -iE '(warning|error):' "$out" | head -30 | sed 's/^/# /' >>"$tap"
+		tail -5 "$out" | sed 's/^/# /' >>"$tap"
+	fi
+	rm -f "$out"
+}
+
+build() {
+	local tap=$res/10-build.tap
+	quiet_ok "$tap" "build: module with W=1, no warnings" make module W=1
+	quiet_ok "$tap" "build: adprofctl, no warnings" make userspace
+	quiet_ok "$tap" "build: static adprofctl for the guest" make -C userspace adprofctl.static
+	quiet_ok "$tap" "build: sparse (C=2) on every module file, no warnings" make sparse
+	cat "$tap"
+}
+
+style() {
+	local tap=$res/20-checkpatch.tap
+	scripts/checkpatch.sh --tap "$tap"
+	cat "$tap"
+}
+
+unit() {
+	local tap=$res/30-userspace.tap
+	make -s -C userspace test >"$tap" 2>&1 ||
+		grep -q '^not ok' "$tap" || echo "not ok - userspace: unit tests exited non-zero" >>"$tap"
+	grep -E '^(not )?ok' "$tap" | tail -n +1 >/dev/null
+	cat "$tap"
+}
+
+kunit() {
+	kunit/run.sh --tap "$res/40-kunit.tap"
+	cat "$res/40-kunit.tap"
+}
+
+vm() {
+	tests/vm/run.sh --tap "$res/50-vm.tap" ||
+		[ -s "$res/50-vm.tap" ] || echo "not ok - vm: runner failed" >"$res/50-vm.tap"
+	cat "$res/50-vm.tap"
+}
+
+stage deps scripts/deps.sh || { echo "not ok - deps: package install failed" >"$res/00-deps.tap"; }
+stage build build
+stage checkpatch style
+stage userspace unit
+stage kunit kunit
+stage vm vm
+
+passed=$(cat "$res"/*.tap | grep -c '^ok ')
+failed=$(cat "$res"/*.tap | grep -c '^not ok')
+log "make check: $(( $(date +%s) - t0 ))s"
+grep -h '^not ok' "$res"/*.tap | sed 's/^/FAILED: /' >&2
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

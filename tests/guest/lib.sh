@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by every guest test: TAP helpers. Each check prints one line,
+# "ok - TEST: what" or "not ok - TEST: what", and on failure the output
+# of the command as "# " comments.
+
+T=${ADPROF_TEST:-test}
+OUT=/tmp/out.$$
+
+pass() { echo "ok - $T: $*"; }
+fail() { echo "not ok - $T: $*"; }
+diag() { sed 's/^/# /' "$@"; }
+
+# check DESC CMD...: CMD must succeed.
+check() {
+	d=$1; shift
+	if "$@" >"$OUT" 2>&1; then pass "$d"; else fail "$d (exit $?)"; diag "$OUT"; fi
+}
+
+# refuse DESC WANT CMD...: CMD must exit non-zero and print WANT (a
+# grep -E pattern, e.g. an errno text) and a non-empty kernel message.
+refuse() {
+	d=$1 want=$2; shift 2
+	if "$@" >"$OUT" 2>&1; then
+		fail "$d (succeeded)"; diag "$OUT"
+	elif grep -Eq -- "$want" "$OUT"; then
+		pass "$d"
+	else
+		fail "$d (wanted /$want/)"; diag "$OUT"
+	fi
+}
+
+# expect DESC WANT CMD...: CMD must succeed and print WANT.
+expect() {
+	d=$1 want=$2; shift 2
+	if "$@" >"$OUT" 2>&1 && grep -Eq -- "$want" "$OUT"; then
+		pass "$d"
+	else
+		fail "$d (wanted /$want/)"; diag "$OUT"
+	fi
+}
+
+load() { insmod /adprof.ko "$@"; }
+unload() { rmmod adprof; }

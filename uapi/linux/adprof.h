@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * adprof: PCI device assignment with interrupt routing to userspace, and a
+ * sampling CPU profiler, driven over one generic netlink family.
+ *
+ * This header is the whole contract between the module and its users.
+ */
+#ifndef _UAPI_LINUX_ADPROF_H
+#define _UAPI_LINUX_ADPROF_H
+
+#include <linux/types.h>
+
+#define ADPROF_GENL_NAME	"adprof"
+#define ADPROF_GENL_VERSION	1
+
+/* Multicast groups. Joining "irq" needs CAP_NET_ADMIN, "samples" CAP_SYS_ADMIN. */
+#define ADPROF_MCGRP_IRQ	"irq"
+#define ADPROF_MCGRP_SAMPLES	"samples"
+
+/**
+ * enum adprof_cmd - generic netlink commands of the adprof family
+ * @ADPROF_CMD_UNSPEC: unused
+ * @ADPROF_CMD_DEV_ASSIGN: take a PCI device and register it under a DEV_ID
+ * @ADPROF_CMD_DEV_DEASSIGN: release IRQs, restore the device, hand it back
+ * @ADPROF_CMD_DEV_GET: one assigned device (do) or all of them (dump)
+ * @ADPROF_CMD_IRQ_ASSIGN: route a host interrupt type to a consumer type
+ * @ADPROF_CMD_IRQ_DEASSIGN: release the named sides of an IRQ assignment
+ * @ADPROF_CMD_MSIX_SET_NR: size the MSI-X routing table (once)
+ * @ADPROF_CMD_MSIX_SET_ENTRY: set one MSI-X entry to GSI routing
+ * @ADPROF_CMD_IRQ_ACK: consumer end-of-interrupt for a host INTx line
+ * @ADPROF_CMD_PROF_GET_INFO: profiler version, backends and state
+ * @ADPROF_CMD_PROF_START: start sampling
+ * @ADPROF_CMD_PROF_STOP: stop sampling (idempotent)
+ * @ADPROF_CMD_PROF_GET_STAT: profiler statistics
+ * @ADPROF_CMD_PROF_CLEAR: drop unread buffers and zero the statistics
+ * @ADPROF_CMD_IRQ_EVENT: notification on the "irq" group
+ * @ADPROF_CMD_SAMPLES: notification on the "samples" group: one batch
+ * @__ADPROF_CMD_MAX: number of commands
+ * @ADPROF_CMD_MAX: highest command
+ */
+enum adprof_cmd {
+	ADPROF_CMD_UNSPEC,
+	ADPROF_CMD_DEV_ASSIGN,
+	ADPROF_CMD_DEV_DEASSIGN,
+	ADPROF_CMD_DEV_GET,
+	ADPROF_CMD_IRQ_ASSIGN,
+	ADPROF_CMD_IRQ_DEASSIGN,
+	ADPROF_CMD_MSIX_SET_NR,
+	ADPROF_CMD_MSIX_SET_ENTRY,
+	ADPROF_CMD_IRQ_ACK,
+	ADPROF_CMD_PROF_GET_INFO,
+	ADPROF_CMD_PROF_START,
+	ADPROF_CMD_PROF_STOP,
+	ADPROF_CMD_PROF_GET_STAT,
+	ADPROF_CMD_PROF_CLEAR,
+	ADPROF_CMD_IRQ_EVENT,
+	ADPROF_CMD_SAMPLES,
+
+	__ADPROF_CMD_MAX,
+};
+
+#define ADPROF_CMD_MAX (__ADPROF_CMD_MAX - 1)
+
+/**
+ * enum adprof_attr - top-level attributes
+ * @ADPROF_A_UNSPEC: unused
+ * @ADPROF_A_PAD: padding for 64-bit attributes
+ * @ADPROF_A_DEV_ID: u32, consumer-chosen device id, >= 1
+ * @ADPROF_A_PCI_SEGMENT: u16, PCI domain
+ * @ADPROF_A_PCI_BUS: u8
+ * @ADPROF_A_PCI_DEVFN: u8, (slot << 3) | function
+ * @ADPROF_A_DEV_FLAGS: u32, ADPROF_DEV_F_*
+ * @ADPROF_A_VENDOR: u16, PCI vendor id (reply)
+ * @ADPROF_A_DEVICE: u16, PCI device id (reply)
+ * @ADPROF_A_IRQ_FLAGS: u32, ADPROF_IRQ_* bits
+ * @ADPROF_A_GUEST_IRQ: u32, consumer vector for INTx/MSI
+ * @ADPROF_A_MSIX_NR: u32, MSI-X table size, 1..ADPROF_MSIX_MAX
+ * @ADPROF_A_MSIX_ENTRY: u32, device MSI-X entry index
+ * @ADPROF_A_GSI: u32, consumer vector an MSI-X entry is routed to
+ * @ADPROF_A_MSIX_TABLE: nest of ADPROF_A_MSIX_SLOT (reply)
+ * @ADPROF_A_MSIX_SLOT: nest of enum adprof_msix_attr
+ * @ADPROF_A_VECTORS: nest of ADPROF_A_VECTOR (reply)
+ * @ADPROF_A_VECTOR: nest of enum adprof_vec_attr
+ * @ADPROF_A_INTX_MASKED: u8, 1 while the host INTx line waits for IRQ_ACK
+ * @ADPROF_A_HOST_VECTOR: u32, host vector index of an IRQ_EVENT
+ * @ADPROF_A_TIMESTAMP: u64, CLOCK_MONOTONIC ns taken in hard-IRQ context
+ * @ADPROF_A_COUNT: u32, interrupts this IRQ_EVENT stands for (coalesced)
+ * @ADPROF_A_VERSION: u32, ADPROF_GENL_VERSION
+ * @ADPROF_A_BACKENDS: nest of ADPROF_A_BACKEND_ENTRY
+ * @ADPROF_A_BACKEND_ENTRY: nest of enum adprof_backend_attr
+ * @ADPROF_A_RUNNING: u8, 1 while sampling
+ * @ADPROF_A_BACKEND: string, backend name (default "cpu-clock")
+ * @ADPROF_A_OWNER: u32, netlink port id owning the session, 0 if detached
+ * @ADPROF_A_FREQ: u32, samples per second per CPU
+ * @ADPROF_A_CPUMASK: binary, little-endian bitmap of CPUs to sample
+ * @ADPROF_A_BUF_SAMPLES: u32, records per per-CPU buffer
+ * @ADPROF_A_MAX_BUFS: u32, buffers the global list may hold
+ * @ADPROF_A_PROF_FLAGS: u32, ADPROF_PROF_F_*
+ * @ADPROF_A_STATS: nest of enum adprof_stat_attr
+ * @ADPROF_A_CPU: u32, CPU a sample batch was taken on
+ * @ADPROF_A_SEQ: u32, per-stream batch sequence number, starts at 0
+ * @ADPROF_A_LOST: u64, samples lost on this stream before this batch
+ * @ADPROF_A_SAMPLES: binary, array of struct adprof_sample
+ * @__ADPROF_A_MAX: number of attributes
+ * @ADPROF_A_MAX: highest attribute
+ */
+enum adprof_attr {
+	ADPROF_A_UNSPEC,
+	ADPROF_A_PAD,
+	ADPROF_A_DEV_ID,
+	ADPROF_A_PCI_SEGMENT,
+	ADPROF_A_PCI_BUS,
+	ADPROF_A_PCI_DEVFN,
+	ADPROF_A_DEV_FLAGS,
+	ADPROF_A_VENDOR,
+	ADPROF_A_DEVICE,
+	ADPROF_A_IRQ_FLAGS,
+	ADPROF_A_GUEST_IRQ,
+	ADPROF_A_MSIX_NR,
+	ADPROF_A_MSIX_ENTRY,
+	ADPROF_A_GSI,
+	ADPROF_A_MSIX_TABLE,
+	ADPROF_A_MSIX_SLOT,
+	ADPROF_A_VECTORS,
+	ADPROF_A_VECTOR,
+	ADPROF_A_INTX_MASKED,
+	ADPROF_A_HOST_VECTOR,
+	ADPROF_A_TIMESTAMP,
+	ADPROF_A_COUNT,
+	ADPROF_A_VERSION,
+	ADPROF_A_BACKENDS,
+	ADPROF_A_BACKEND_ENTRY,
+	ADPROF_A_RUNNING,
+	ADPROF_A_BACKEND,
+	ADPROF_A_OWNER,
+	ADPROF_A_FREQ,
+	ADPROF_A_CPUMASK,
+	ADPROF_A_BUF_SAMPLES,
+	ADPROF_A_MAX_BUFS,
+	ADPROF_A_PROF_FLAGS,
+	ADPROF_A_STATS,
+	ADPROF_A_CPU,
+	ADPROF_A_SEQ,
+	ADPROF_A_LOST,
+	ADPROF_A_SAMPLES,
+
+	__ADPROF_A_MAX,
+};
+
+#define ADPROF_A_MAX (__ADPROF_A_MAX - 1)
+
+/**
+ * enum adprof_msix_attr - one slot of the MSI-X routing table
+ * @ADPROF_MSIX_A_UNSPEC: unused
+ * @ADPROF_MSIX_A_ENTRY: u32, device MSI-X entry
+ * @ADPROF_MSIX_A_GSI: u32, consumer vector
+ * @__ADPROF_MSIX_A_MAX: number of attributes
+ * @ADPROF_MSIX_A_MAX: highest attribute
+ */
+enum adprof_msix_attr {
+	ADPROF_MSIX_A_UNSPEC,
+	ADPROF_MSIX_A_ENTRY,
+	ADPROF_MSIX_A_GSI,
+
+	__ADPROF_MSIX_A_MAX,
+};
+
+#define ADPROF_MSIX_A_MAX (__ADPROF_MSIX_A_MAX - 1)
+
+/**
+ * enum adprof_vec_attr - interrupt counters of one host vector
+ * @ADPROF_VEC_A_UNSPEC: unused
+ * @ADPROF_VEC_A_PAD: padding for 64-bit attributes
+ * @ADPROF_VEC_A_INDEX: u32, host vector index
+ * @ADPROF_VEC_A_IRQ: u32, Linux IRQ number on the host
+ * @ADPROF_VEC_A_COUNT: u64, interrupts received
+ * @ADPROF_VEC_A_COALESCED: u64, interrupts folded into a later event
+ * @__ADPROF_VEC_A_MAX: number of attributes
+ * @ADPROF_VEC_A_MAX: highest attribute
+ */
+enum adprof_vec_attr {
+	ADPROF_VEC_A_UNSPEC,
+	ADPROF_VEC_A_PAD,
+	ADPROF_VEC_A_INDEX,
+	ADPROF_VEC_A_IRQ,
+	ADPROF_VEC_A_COUNT,
+	ADPROF_VEC_A_COALESCED,
+
+	__ADPROF_VEC_A_MAX,
+};
+
+#define ADPROF_VEC_A_MAX (__ADPROF_VEC_A_MAX - 1)
+
+/**
+ * enum adprof_backend_attr - one profiling backend
+ * @ADPROF_BACKEND_A_UNSPEC: unused
+ * @ADPROF_BACKEND_A_NAME: string
+ * @ADPROF_BACKEND_A_AVAILABLE: u8, 1 when it can run on this machine
+ * @__ADPROF_BACKEND_A_MAX: number of attributes
+ * @ADPROF_BACKEND_A_MAX: highest attribute
+ */
+enum adprof_backend_attr {
+	ADPROF_BACKEND_A_UNSPEC,
+	ADPROF_BACKEND_A_NAME,
+	ADPROF_BACKEND_A_AVAILABLE,
+
+	__ADPROF_BACKEND_A_MAX,
+};
+
+#define ADPROF_BACKEND_A_MAX (__ADPROF_BACKEND_A_MAX - 1)
+
+/**
+ * enum adprof_stat_attr - profiler statistics, all u64; tprof's names
+ * @ADPROF_STAT_A_UNSPEC: unused
+ * @ADPROF_STAT_A_PAD: padding for 64-bit attributes
+ * @ADPROF_STAT_A_SAMPLE: samples in buffers that reached the list
+ * @ADPROF_STAT_A_OVERFLOW: samples not taken because a CPU buffer was full
+ * @ADPROF_STAT_A_BUF: buffers put on the list
+ * @ADPROF_STAT_A_EMPTYBUF: empty buffers at a tick
+ * @ADPROF_STAT_A_DROPBUF: buffers dropped because the list was full
+ * @ADPROF_STAT_A_DROPBUF_SAMPLE: samples in dropped buffers
+ * @ADPROF_STAT_A_STREAM_MSGS: batches sent to the samples group
+ * @ADPROF_STAT_A_STREAM_SAMPLES: samples sent to the samples group
+ * @ADPROF_STAT_A_STREAM_ERRORS: batches that could not be sent
+ * @ADPROF_STAT_A_STREAM_ERROR_SAMPLES: samples in batches not sent
+ * @ADPROF_STAT_A_ONLIST_BUF: buffers waiting on the list now
+ * @ADPROF_STAT_A_ONLIST_SAMPLE: samples waiting on the list now
+ * @__ADPROF_STAT_A_MAX: number of attributes
+ * @ADPROF_STAT_A_MAX: highest attribute
+ */
+enum adprof_stat_attr {
+	ADPROF_STAT_A_UNSPEC,
+	ADPROF_STAT_A_PAD,
+	ADPROF_STAT_A_SAMPLE,
+	ADPROF_STAT_A_OVERFLOW,
+	ADPROF_STAT_A_BUF,
+	ADPROF_STAT_A_EMPTYBUF,
+	ADPROF_STAT_A_DROPBUF,
+	ADPROF_STAT_A_DROPBUF_SAMPLE,
+	ADPROF_STAT_A_STREAM_MSGS,
+	ADPROF_STAT_A_STREAM_SAMPLES,
+	ADPROF_STAT_A_STREAM_ERRORS,
+	ADPROF_STAT_A_STREAM_ERROR_SAMPLES,
+	ADPROF_STAT_A_ONLIST_BUF,
+	ADPROF_STAT_A_ONLIST_SAMPLE,
+
+	__ADPROF_STAT_A_MAX,
+};
+
+#define ADPROF_STAT_A_MAX (__ADPROF_STAT_A_MAX - 1)
+
+/* ADPROF_A_IRQ_FLAGS: KVM_DEV_IRQ_* values. */
+#define ADPROF_IRQ_HOST_INTX	0x0001U
+#define ADPROF_IRQ_HOST_MSI	0x0002U
+#define ADPROF_IRQ_HOST_MSIX	0x0004U
+#define ADPROF_IRQ_HOST_MASK	0x00ffU
+#define ADPROF_IRQ_GUEST_INTX	0x0100U
+#define ADPROF_IRQ_GUEST_MSI	0x0200U
+#define ADPROF_IRQ_GUEST_MSIX	0x0400U
+#define ADPROF_IRQ_GUEST_MASK	0xff00U
+#define ADPROF_IRQ_ALL		(ADPROF_IRQ_HOST_INTX | ADPROF_IRQ_HOST_MSI | \
+				 ADPROF_IRQ_HOST_MSIX | ADPROF_IRQ_GUEST_INTX | \
+				 ADPROF_IRQ_GUEST_MSI | ADPROF_IRQ_GUEST_MSIX)
+
+/* ADPROF_A_DEV_FLAGS. No flag is defined yet; unknown bits are refused. */
+#define ADPROF_DEV_F_ALL	0U
+
+/* ADPROF_A_MSIX_NR bounds. */
+#define ADPROF_MSIX_MAX		255
+
+/* ADPROF_A_PROF_FLAGS */
+#define ADPROF_PROF_F_DETACH	0x0001U /* session outlives its socket */
+#define ADPROF_PROF_F_ALL	ADPROF_PROF_F_DETACH
+
+/* ADPROF_A_FREQ, ADPROF_A_BUF_SAMPLES, ADPROF_A_MAX_BUFS bounds and defaults */
+#define ADPROF_FREQ_MIN			1
+#define ADPROF_FREQ_MAX			100000
+#define ADPROF_FREQ_DEFAULT		1000
+#define ADPROF_BUF_SAMPLES_MIN		16
+#define ADPROF_BUF_SAMPLES_MAX		65536
+#define ADPROF_MAX_BUFS_MIN		1
+#define ADPROF_MAX_BUFS_MAX		1024
+#define ADPROF_MAX_BUFS_DEFAULT		100
+#define ADPROF_CPUMASK_MAX_BYTES	1024
+
+#define ADPROF_BACKEND_NAME_MAX		32
+#define ADPROF_BACKEND_DEFAULT		"cpu-clock"
+
+/* struct adprof_sample.flags */
+#define ADPROF_SAMPLE_F_KERNEL	0x0001U /* pc is a kernel address */
+#define ADPROF_SAMPLE_F_COMM	0x0002U /* record names pid: comm[] is valid */
+
+#define ADPROF_COMM_LEN		16
+
+/**
+ * struct adprof_sample - one record of an ADPROF_A_SAMPLES array
+ * @pid: process (thread group) id, in the initial pid namespace
+ * @tid: thread id
+ * @cpu: CPU the sample was taken on
+ * @flags: ADPROF_SAMPLE_F_*
+ * @time_ns: CLOCK_MONOTONIC time of the sample (sample records)
+ * @pc: interrupted program counter (sample records)
+ * @comm: NUL-padded process name (records with ADPROF_SAMPLE_F_COMM)
+ *
+ * A comm record precedes the first sample of a pid on each CPU stream, so
+ * a subscriber can name every process it sees. The layout is fixed at 32
+ * bytes with no implicit padding.
+ */
+struct adprof_sample {
+	__u32 pid;
+	__u32 tid;
+	__u32 cpu;
+	__u32 flags;
+	union {
+		struct {
+			__u64 time_ns;
+			__u64 pc;
+		};
+		char comm[ADPROF_COMM_LEN];
+	};
+};
+
+#endif /* _UAPI_LINUX_ADPROF_H */

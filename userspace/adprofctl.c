@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * adprofctl: command line client of the adprof generic netlink family.
+ * This file holds the command table, option handling and the helpers the
+ * handlers in cmd_*.c share.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/adprof.h>
+
+#include "cmd.h"
+#include "parse.h"
+
+static int cmd_help(struct adp_ctx *ctx, int argc, char **argv);
+static int cmd_not_implemented(struct adp_ctx *ctx, int argc, char **argv);
+
+static const struct adp_cmd cmds[] = {
+	{ "assign", cmd_assign, "ID PCIADDR",
+	  "Take a PCI device from the host and register it as ID.\n"
+	  "PCIADDR is [DDDD:]BB:DD.F in hex; ID is a number >= 1." },
+	{ "deassign", cmd_deassign, "ID",
+	  "Release device ID and give it back to the host as it was found." },
+	{ "list", cmd_list, "[ID]",
+	  "Show assigned devices, all or ID.\n"
+	  "Address, vendor:device, IRQ routing, guest irq, INTx mask state,\n"
+	  "MSI-X table and interrupt counts per host vector." },
+	{ "irq", cmd_irq,
+	  "ID [--deassign] host=intx|msi|msix guest=intx|msi|msix [--guest-irq N]",
+	  "Route a device's host interrupts to a guest vector type.\n"
+	  "With --deassign, release the sides named. Words may also be\n"
+	  "comma-joined; a number is sent as raw ADPROF_IRQ_* flags." },
+	{ "msix", cmd_msix, "ID nr N\nID entry E gsi G",
+	  "Set up MSI-X routing.\n"
+	  "nr sizes the table (N 1..255, once per assignment); entry routes\n"
+	  "device MSI-X entry E to guest vector G." },
+	{ "ack", cmd_ack, "ID",
+	  "End of interrupt for host INTx: unmask the line." },
+	/* Built in a later step: subscribes to the irq group. */
+	{ "watch-irq", cmd_not_implemented, "[-c COUNT] [-t SECONDS] [--latency]",
+	  "Print interrupt events (not implemented yet)." },
+	{ "info", cmd_info, "",
+	  "Show profiler version, backends, state, backend in use and owner." },
+	{ "start", cmd_start,
+	  "[-b BACKEND] [-F HZ] [-C CPULIST] [--buf-samples N] [--max-bufs N] [--detach]",
+	  "Start sampling.\n"
+	  "The session belongs to this process: it runs until SIGINT, SIGTERM\n"
+	  "or SIGHUP, unless --detach leaves it running.\n"
+	  "  -b BACKEND       " ADPROF_BACKEND_DEFAULT " (default), or cycles where a PMU exists\n"
+	  "  -F HZ            samples per second per CPU, 1..100000 (default 1000)\n"
+	  "  -C CPULIST       CPUs to sample, e.g. 0-3,5 or 0x2f (default all)\n"
+	  "  --buf-samples N  records per per-CPU buffer, 16..65536\n"
+	  "  --max-bufs N     buffers the global list may hold, 1..1024 (default 100)\n"
+	  "  --detach         the session outlives adprofctl; end it with stop" },
+	{ "stop", cmd_stop, "", "Stop sampling (idempotent)." },
+	{ "stat", cmd_stat, "", "Show profiler statistics, one 'name value' per line." },
+	{ "clear", cmd_clear, "", "Drop unread buffers and zero the statistics." },
+	/* Built in a later step: start, subscribe to samples, write a file. */
+	{ "record", cmd_not_implemented, "[-d SECONDS] ...",
+	  "Record samples to a file (not implemented yet)." },
+	/* Built in a later step: symbolize and summarize a recording. */
+	{ "report", cmd_not_implemented, "...",
+	  "Summarize a recording (not implemented yet)." },
+	{ "help", cmd_help, "[COMMAND]", "Show the commands, or COMMAND's usage." },
+};
+
+static const struct adp_cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+static void print_usage(FILE *f, const struct adp_cmd *cmd)
+{
+	const char *prefix = "usage:", *u = cmd->usage, *end;
+
+	do {
+		end = u + strcspn(u, "\n");
+		fprintf(f, "%s adprofctl %s%s%.*s\n", prefix, cmd->name,
+			end == u ? "" : " ", (int)(end - u), u);
+		prefix = "      ";
+		u = end + 1;
+	} while (*end);
+}
+
+static void print_cmd_help(const struct adp_cmd *cmd)
+{
+	print_usage(stdout, cmd);
+	printf("\n%s\n", cmd->help);
+}
+
+static void print_synopsis(FILE *f)
+{
+	fputs("usage: adprofctl [-j] COMMAND [ARGS]\n"
+	      "       adprofctl help COMMAND | adprofctl COMMAND --help\n", f);
+}
+
+static void print_global_help(void)
+{
+	size_t i;
+
+	print_synopsis(stdout);
+	fputs("  -j, --json   JSON output on stdout\n"
+	      "  -h, --help   this help\n"
+	      "commands:\n", stdout);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		printf("  %-10s %.*s\n", cmds[i].name,
+		       (int)strcspn(cmds[i].help, "\n"), cmds[i].help);
+}
+
+static int unknown_cmd(const char *name)
+{
+	fprintf(stderr, "adprofctl: unknown command '%s' (see adprofctl --help)\n",
+		name);
+	return EXIT_USAGE;
+}
+
+static int cmd_help(struct adp_ctx *ctx, int argc, char **argv)
+{
+	const struct adp_cmd *cmd;
+
+	if (argc > 2)
+		return usage_error(ctx);
+	if (argc == 1) {
+		print_global_help();
+		return EXIT_SUCCESS;
+	}
+	cmd = find_cmd(argv[1]);
+	if (!cmd)
+		return unknown_cmd(argv[1]);
+	print_cmd_help(cmd);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_not_implemented(struct adp_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "adprofctl: %s: not implemented yet\n", ctx->cmd->name);
+	return EXIT_FAILURE;
+}
+
+/** usage_error() - print the subcommand's usage on stderr. Return: EXIT_USAGE */
+int usage_error(struct adp_ctx *ctx)
+{
+	print_usage(stderr, ctx->cmd);
+	return EXIT_USAGE;
+}
+
+/**
+ * opt_error() - report what getopt_long() refused, with an optstring
+ *		 starting with ':'
+ * @ctx: context
+ * @c: getopt_long()'s return, '?' or ':'
+ * @argv: the handler's argv
+ *
+ * Return: EXIT_USAGE
+ */
+int opt_error(struct adp_ctx *ctx, int c, char **argv)
+{
+	if (c == ':')
+		fprintf(stderr, "adprofctl: %s: option '%s' needs a value\n",
+			ctx->cmd->name, argv[optind - 1]);
+	else if (optopt)
+		fprintf(stderr, "adprofctl: %s: unknown option '-%c'\n",
+			ctx->cmd->name, optopt);
+	else
+		fprintf(stderr, "adprofctl: %s: unknown option '%s'\n",
+			ctx->cmd->name, argv[optind - 1]);
+	return usage_error(ctx);
+}
+
+/**
+ * arg_error() - report an argument a parser refused
+ * @ctx: context
+ * @what: what the argument is, e.g. "PCI address"
+ * @arg: the argument
+ * @err: the parser's -EINVAL or -ERANGE
+ *
+ * Return: EXIT_USAGE
+ */
+int arg_error(struct adp_ctx *ctx, const char *what, const char *arg, int err)
+{
+	fprintf(stderr, "adprofctl: %s: bad %s '%s': %s\n", ctx->cmd->name,
+		what, arg, err == -ERANGE ? "out of range" : "malformed");
+	return EXIT_USAGE;
+}
+
+/**
+ * arg_u32() - parse a number argument within bounds, reporting a refusal
+ * @ctx: context
+ * @what: what the argument is
+ * @arg: the argument
+ * @min: lowest accepted value
+ * @max: highest accepted value
+ * @out: result
+ *
+ * Return: 0 or EXIT_USAGE.
+ */
+int arg_u32(struct adp_ctx *ctx, const char *what, const char *arg,
+	    uint32_t min, uint32_t max, uint32_t *out)
+{
+	int err = parse_u32(arg, min, max, out);
+
+	if (err == -ERANGE) {
+		fprintf(stderr, "adprofctl: %s: %s '%s' out of range %" PRIu32
+			"..%" PRIu32 "\n", ctx->cmd->name, what, arg, min, max);
+		return EXIT_USAGE;
+	}
+	return err ? arg_error(ctx, what, arg, err) : 0;
+}
+
+/** malformed() - report a reply missing @what. Return: -EPROTO */
+int malformed(struct adp_ctx *ctx, const char *what)
+{
+	fprintf(stderr, "adprofctl: %s: malformed reply: %s\n", ctx->cmd->name,
+		what);
+	return -EPROTO;
+}
+
+/** build_failed() - free a request that could not be built. Return: EXIT_FAILURE */
+int build_failed(struct adp_ctx *ctx, struct nl_msg *msg)
+{
+	if (msg)
+		nlmsg_free(msg);
+	fprintf(stderr, "adprofctl: %s: cannot build request: out of memory\n",
+		ctx->cmd->name);
+	return EXIT_FAILURE;
+}
+
+/** run() - send @msg and wait for the answer. Return: the exit code */
+int run(struct adp_ctx *ctx, struct nl_msg *msg, adp_reply_fn fn, void *arg)
+{
+	return adp_transact(ctx->cmd->name, msg, fn, arg) ?
+	       EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/** run_dump() - dump all objects of @cmd. Return: the exit code */
+int run_dump(struct adp_ctx *ctx, uint8_t cmd, adp_reply_fn fn, void *arg)
+{
+	return adp_dump(ctx->cmd->name, cmd, fn, arg) ?
+	       EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct adp_ctx ctx = {};
+	struct json json;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json_init(&json, stdout);
+			ctx.json = &json;
+			break;
+		case 'h':
+			print_global_help();
+			return EXIT_SUCCESS;
+		default:
+			if (optopt)
+				fprintf(stderr, "adprofctl: unknown option '-%c'\n",
+					optopt);
+			else
+				fprintf(stderr, "adprofctl: unknown option '%s'\n",
+					argv[optind - 1]);
+			print_synopsis(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (!argc) {
+		print_synopsis(stderr);
+		return EXIT_USAGE;
+	}
+	ctx.cmd = find_cmd(argv[0]);
+	if (!ctx.cmd)
+		return unknown_cmd(argv[0]);
+	if (wants_help(argc, argv)) {
+		print_cmd_help(ctx.cmd);
+		return EXIT_SUCCESS;
+	}
+	optind = 0;	/* handlers getopt their own argv */
+	return ctx.cmd->handler(&ctx, argc, argv);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the subcommand handlers share: the command table entry, the run
+ * context, argument helpers and the handlers themselves.
+ *
+ * Handlers return the exit code: EXIT_SUCCESS, EXIT_FAILURE (the kernel or
+ * the system refused) or EXIT_USAGE (bad command line).
+ */
+#ifndef ADPROF_CMD_H
+#define ADPROF_CMD_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <netlink/msg.h>
+
+#include "json.h"
+#include "nl.h"
+
+#define EXIT_USAGE	2
+
+struct adp_ctx;
+
+struct adp_cmd {
+	const char *name;
+	int (*handler)(struct adp_ctx *ctx, int argc, char **argv);
+	const char *usage;	/* arguments; alternatives on separate lines */
+	const char *help;	/* first line is the summary */
+};
+
+struct adp_ctx {
+	const struct adp_cmd *cmd;
+	struct json *json;	/* NULL for text output */
+};
+
+int usage_error(struct adp_ctx *ctx);
+int opt_error(struct adp_ctx *ctx, int c, char **argv);
+int arg_error(struct adp_ctx *ctx, const char *what, const char *arg, int err);
+int arg_u32(struct adp_ctx *ctx, const char *what, const char *arg,
+	    uint32_t min, uint32_t max, uint32_t *out);
+int malformed(struct adp_ctx *ctx, const char *what);
+int build_failed(struct adp_ctx *ctx, struct nl_msg *msg);
+int run(struct adp_ctx *ctx, struct nl_msg *msg, adp_reply_fn fn, void *arg);
+int run_dump(struct adp_ctx *ctx, uint8_t cmd, adp_reply_fn fn, void *arg);
+
+/* cmd_dev.c */
+int cmd_assign(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_deassign(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_list(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_irq(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_msix(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_ack(struct adp_ctx *ctx, int argc, char **argv);
+
+/* cmd_prof.c */
+int cmd_info(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_start(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_stop(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_stat(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_clear(struct adp_ctx *ctx, int argc, char **argv);
+
+#endif /* ADPROF_CMD_H */
