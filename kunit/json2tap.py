@@ -18,8 +18,11 @@ def walk(node, prefix, out):
 
 
 def main():
-    with open(sys.argv[1]) as f:
-        data = json.load(f)
+    try:
+        with open(sys.argv[1]) as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return 1
     label = sys.argv[2]
     out = []
     walk(data.get("results", data), "", out)

@@ -67,6 +67,11 @@ kunit() {
 	cat "$res/40-kunit.tap"
 }
 
+kunit_sanitize() {
+	kunit/run.sh --sanitize --tap "$res/45-kunit-sanitize.tap"
+	cat "$res/45-kunit-sanitize.tap"
+}
+
 vm() {
 	tests/vm/run.sh --tap "$res/50-vm.tap" ||
 		[ -s "$res/50-vm.tap" ] || echo "not ok - vm: runner failed" >"$res/50-vm.tap"
@@ -78,6 +83,7 @@ stage build build
 stage checkpatch style
 stage userspace unit
 stage kunit kunit
+stage kunit-sanitize kunit_sanitize
 stage vm vm
 
 passed=$(cat "$res"/*.tap | grep -c '^ok ')

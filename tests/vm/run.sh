@@ -50,6 +50,13 @@ install -m 755 "$ctl" "$root/bin/adprofctl"
 for f in "$ADPROF_TOP"/tests/guest/*.sh "$ADPROF_TOP"/tests/guest/*.py; do
 	[ -f "$f" ] && install -m 755 "$f" "$root/tests/"
 done
+mkdir -p "$root/specs"
+cp "$ADPROF_TOP"/Documentation/netlink/specs/*.yaml "$root/specs/" 2>/dev/null || true
+# The kernel's own YNL (6.12) for tests that drive the family through it.
+if "$ADPROF_TOP/tests/spec/fetch-ynl.sh" >/dev/null &&
+   ynl=$("$ADPROF_TOP/tests/spec/fetch-ynl.sh" --print) && [ -d "$ynl" ]; then
+	cp -r "$ynl" "$root/ynl"
+fi
 for f in "$ADPROF_TOP"/tests/demo/*.sh; do
 	[ -f "$f" ] && install -m 755 "$f" "$root/demo/"
 done
@@ -85,7 +92,7 @@ timeout_s=${VM_TIMEOUT:-900}
 log=$vm/console.log
 append="console=ttyS0 quiet loglevel=4 panic_on_warn=1 panic=-1 oops=panic"
 append+=" softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=60"
-append+=" adprof.run=$mode${only:+ adprof.only=$only}"
+append+=" adprof.run=$mode${only:+ adprof.only=$only} ${VM_APPEND:-}"
 log "booting $KVER under QEMU/TCG (timeout ${timeout_s}s, log $log)"
 start=$(date +%s)
 set +e
@@ -95,8 +102,8 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-kernel "$kernel" -initrd "$vm/initramfs.gz" -append "$append" \
 	-device edu -device virtio-rng-pci,vectors=4 \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	</dev/null 2>&1 | tr -d '\r' | tee "$log" |
-	if [ "$mode" = demo ]; then sed -n '/^ADPROF-BEGIN/,/^ADPROF-DMESG-BEGIN/p' | grep -v '^ADPROF-'; else cat >/dev/null; fi
+	</dev/null 2>&1 | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$log" |
+	if [ "$mode" = demo ]; then sed -un '/ADPROF-BEGIN$/,/^ADPROF-DMESG-BEGIN/p' | grep --line-buffered -v 'ADPROF-'; else cat >/dev/null; fi
 qrc=${PIPESTATUS[0]}
 set -e
 log "guest ran $(( $(date +%s) - start ))s (qemu exit $qrc)"
@@ -104,7 +111,13 @@ log "guest ran $(( $(date +%s) - start ))s (qemu exit $qrc)"
 # Verdict: the tests' own TAP lines, then the boot as a whole.
 out=${tap:-$vm/results.tap}
 {
-	sed -n '/^ADPROF-BEGIN/,/^ADPROF-DMESG-BEGIN/p' "$log" | grep -E '^(not )?ok ' || true
+	results=$(sed -n '/ADPROF-BEGIN$/,/^ADPROF-DMESG-BEGIN/p' "$log" | grep -E '^(not )?ok ' || true)
+	if [ -n "$results" ]; then
+		echo "$results"
+	else
+		# A boot that ran no test must never pass.
+		echo "not ok - vm: no test results from the guest"
+	fi
 	if grep -q '^ADPROF-DONE' "$log"; then
 		echo "ok - vm: guest finished the suite"
 	else
