@@ -17,4 +17,11 @@
 #error "adprof needs GENL_MCAST_CAP_SYS_ADMIN (Linux >= 6.7 or 6.1.69)"
 #endif
 
+/* Since 6.2 the family's pre_doit is handed split ops (see Kbuild). */
+#ifdef ADPROF_HAVE_GENL_SPLIT_OPS
+#define adprof_genl_pre_ops genl_split_ops
+#else
+#define adprof_genl_pre_ops genl_ops
+#endif
+
 #endif /* _ADPROF_COMPAT_H */

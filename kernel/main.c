@@ -5,6 +5,7 @@
  */
 #include <linux/module.h>
 
+#include "assign.h"
 #include "debugfs.h"
 #include "netlink.h"
 
@@ -14,14 +15,20 @@ static int __init adprof_init(void)
 
 	adprof_debugfs_init();
 
+	err = adprof_assign_init();
+	if (err)
+		goto err_debugfs;
+
 	/* Last: from here on requests can arrive. */
 	err = adprof_nl_init();
 	if (err)
-		goto err_debugfs;
+		goto err_assign;
 
 	pr_info("loaded\n");
 	return 0;
 
+err_assign:
+	adprof_assign_exit();
 err_debugfs:
 	adprof_debugfs_exit();
 	return err;
@@ -30,6 +37,7 @@ err_debugfs:
 static void __exit adprof_exit(void)
 {
 	adprof_nl_exit();
+	adprof_assign_exit();
 	adprof_debugfs_exit();
 	pr_info("unloaded\n");
 }

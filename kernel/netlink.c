@@ -1,17 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The adprof generic netlink family: policies, the op table, multicast
- * groups, and tracking of closing sockets for the subsystems.
+ * The adprof generic netlink family: per-command policies, privileges, the
+ * op table, multicast groups, and tracking of closing sockets.
+ *
+ * Validation lives in the policies (types, ranges, masks, unknown
+ * attributes refused by strict parsing); handlers only check presence
+ * (GENL_REQ_ATTR_CHECK) and the rules a policy cannot express.
  */
 #include <linux/adprof.h>
+#include <linux/capability.h>
 #include <linux/module.h>
 #include <linux/netlink.h>
-#include <linux/notifier.h>
+#include <linux/rwsem.h>
 #include <net/genetlink.h>
 
+#include "assign.h"
 #include "compat.h"
 #include "netlink.h"
 
+/* genl_ops.internal_flags: who may run the command. */
+#define ADPROF_NL_F_ADMIN	BIT(0)	/* CAP_SYS_ADMIN */
+
+#define ADPROF_POLICY_DEV_ID NLA_POLICY_MIN(NLA_U32, 1)
+
+static const struct nla_policy adprof_dev_assign_policy[ADPROF_A_MAX + 1] = {
+	[ADPROF_A_DEV_ID] = ADPROF_POLICY_DEV_ID,
+	[ADPROF_A_PCI_SEGMENT] = { .type = NLA_U16 },
+	[ADPROF_A_PCI_BUS] = { .type = NLA_U8 },
+	[ADPROF_A_PCI_DEVFN] = { .type = NLA_U8 },
+	[ADPROF_A_DEV_FLAGS] = NLA_POLICY_MASK(NLA_U32, ADPROF_DEV_F_ALL),
+};
+
+/* DEV_DEASSIGN, DEV_GET, IRQ_ACK */
+static const struct nla_policy adprof_dev_id_policy[ADPROF_A_MAX + 1] = {
+	[ADPROF_A_DEV_ID] = ADPROF_POLICY_DEV_ID,
+};
+
+static const struct nla_policy adprof_irq_assign_policy[ADPROF_A_MAX + 1] = {
+	[ADPROF_A_DEV_ID] = ADPROF_POLICY_DEV_ID,
+	[ADPROF_A_IRQ_FLAGS] = NLA_POLICY_MASK(NLA_U32, ADPROF_IRQ_ALL),
+	[ADPROF_A_GUEST_IRQ] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy adprof_irq_deassign_policy[ADPROF_A_MAX + 1] = {
+	[ADPROF_A_DEV_ID] = ADPROF_POLICY_DEV_ID,
+	[ADPROF_A_IRQ_FLAGS] = NLA_POLICY_MASK(NLA_U32, ADPROF_IRQ_ALL),
+};
+
+static const struct nla_policy adprof_msix_nr_policy[ADPROF_A_MAX + 1] = {
+	[ADPROF_A_DEV_ID] = ADPROF_POLICY_DEV_ID,
+	[ADPROF_A_MSIX_NR] = NLA_POLICY_RANGE(NLA_U32, 1, ADPROF_MSIX_MAX),
+};
+
+static const struct nla_policy adprof_msix_entry_policy[ADPROF_A_MAX + 1] = {
+	[ADPROF_A_DEV_ID] = ADPROF_POLICY_DEV_ID,
+	/* PCI allows 2048 MSI-X entries; the device's own size is checked later */
+	[ADPROF_A_MSIX_ENTRY] = NLA_POLICY_MAX(NLA_U32, 2047),
+	[ADPROF_A_GSI] = { .type = NLA_U32 },
+};
+
+/* Commands without attributes: anything sent is refused as unknown. */
+static const struct nla_policy adprof_none_policy[ADPROF_A_MAX + 1] = {
+};
+
+/* Until the profiler lands: the family's version, and nothing running. */
 static int adprof_nl_prof_get_info(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -36,14 +88,82 @@ err_free:
 	return -EMSGSIZE;
 }
 
-static const struct nla_policy adprof_empty_policy[ADPROF_A_MAX + 1] = {
-};
+/*
+ * pre_doit does not run for dumps, so the dump checks itself. Not in
+ * .start: on 6.1 a start callback has no extack to explain the refusal.
+ */
+static int adprof_nl_dev_get_dumpit_admin(struct sk_buff *skb,
+					  struct netlink_callback *cb)
+{
+	if (!netlink_capable(cb->skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(cb->extack, "device assignment needs CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	return adprof_nl_dev_get_dumpit(skb, cb);
+}
 
 static const struct genl_ops adprof_ops[] = {
 	{
+		.cmd = ADPROF_CMD_DEV_ASSIGN,
+		.doit = adprof_nl_dev_assign,
+		.policy = adprof_dev_assign_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_ADMIN,
+	},
+	{
+		.cmd = ADPROF_CMD_DEV_DEASSIGN,
+		.doit = adprof_nl_dev_deassign,
+		.policy = adprof_dev_id_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_ADMIN,
+	},
+	{
+		.cmd = ADPROF_CMD_DEV_GET,
+		.doit = adprof_nl_dev_get_doit,
+		.dumpit = adprof_nl_dev_get_dumpit_admin,
+		.policy = adprof_dev_id_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_ADMIN,
+	},
+	{
+		.cmd = ADPROF_CMD_IRQ_ASSIGN,
+		.doit = adprof_nl_irq_assign,
+		.policy = adprof_irq_assign_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_ADMIN,
+	},
+	{
+		.cmd = ADPROF_CMD_IRQ_DEASSIGN,
+		.doit = adprof_nl_irq_deassign,
+		.policy = adprof_irq_deassign_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_ADMIN,
+	},
+	{
+		.cmd = ADPROF_CMD_MSIX_SET_NR,
+		.doit = adprof_nl_msix_set_nr,
+		.policy = adprof_msix_nr_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_ADMIN,
+	},
+	{
+		.cmd = ADPROF_CMD_MSIX_SET_ENTRY,
+		.doit = adprof_nl_msix_set_entry,
+		.policy = adprof_msix_entry_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_ADMIN,
+	},
+	{
+		.cmd = ADPROF_CMD_IRQ_ACK,
+		.doit = adprof_nl_irq_ack,
+		.policy = adprof_dev_id_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_ADMIN,
+	},
+	{
 		.cmd = ADPROF_CMD_PROF_GET_INFO,
 		.doit = adprof_nl_prof_get_info,
-		.policy = adprof_empty_policy,
+		.policy = adprof_none_policy,
 		.maxattr = ADPROF_A_MAX,
 	},
 };
@@ -60,6 +180,21 @@ static const struct genl_multicast_group adprof_mcgrps[] = {
 	},
 };
 
+/*
+ * Capabilities are checked against the socket's opener and the caller,
+ * as GENL_ADMIN_PERM does, but for the capability each role needs.
+ */
+static int adprof_nl_pre_doit(const struct adprof_genl_pre_ops *ops,
+			      struct sk_buff *skb, struct genl_info *info)
+{
+	if ((ops->internal_flags & ADPROF_NL_F_ADMIN) &&
+	    !netlink_capable(skb, CAP_SYS_ADMIN)) {
+		GENL_SET_ERR_MSG(info, "device assignment needs CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	return 0;
+}
+
 struct genl_family adprof_family __ro_after_init = {
 	.name = ADPROF_GENL_NAME,
 	.version = ADPROF_GENL_VERSION,
@@ -67,6 +202,7 @@ struct genl_family adprof_family __ro_after_init = {
 	.netnsok = false,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
+	.pre_doit = adprof_nl_pre_doit,
 	.ops = adprof_ops,
 	.n_ops = ARRAY_SIZE(adprof_ops),
 	.resv_start_op = ADPROF_CMD_DEV_ASSIGN,
@@ -74,20 +210,68 @@ struct genl_family adprof_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(adprof_mcgrps),
 };
 
+/*
+ * Multicast group ids are freed when the family is unregistered and may go
+ * to another family; events still being flushed by the subsystems must not
+ * follow. adprof_nl_live_sem protects adprof_nl_live: readers send, the
+ * writer (module exit) closes the gate before unregistering.
+ */
+static DECLARE_RWSEM(adprof_nl_live_sem);
+static bool adprof_nl_live;
+
 /**
- * adprof_nl_init() - register the generic netlink family
+ * adprof_nl_multicast() - send a notification to one of the family's groups
+ * @skb: a complete message; consumed
+ * @group: ADPROF_MCGRP_*_IDX
+ *
+ * Process context: may sleep.
+ *
+ * Return: 0, -ESRCH when nobody listens, -ESHUTDOWN once the family is
+ * going away, or another negative errno from the send.
+ */
+int adprof_nl_multicast(struct sk_buff *skb, enum adprof_mcgrp group)
+{
+	int err = -ESHUTDOWN;
+
+	might_sleep();
+	down_read(&adprof_nl_live_sem);
+	if (adprof_nl_live)
+		err = genlmsg_multicast(&adprof_family, skb, 0, group,
+					GFP_KERNEL);
+	else
+		nlmsg_free(skb);
+	up_read(&adprof_nl_live_sem);
+	return err;
+}
+
+/**
+ * adprof_nl_init() - register the family
  *
  * Return: 0 or a negative errno.
  */
 int adprof_nl_init(void)
 {
-	return genl_register_family(&adprof_family);
+	int err;
+
+	err = genl_register_family(&adprof_family);
+	if (err)
+		return err;
+	down_write(&adprof_nl_live_sem);
+	adprof_nl_live = true;
+	up_write(&adprof_nl_live_sem);
+	return 0;
 }
 
 /**
- * adprof_nl_exit() - unregister the family; waits for running handlers
+ * adprof_nl_exit() - unregister the family
+ *
+ * genl_unregister_family() waits for handlers still running, so no
+ * request is in flight once it returns.
  */
 void adprof_nl_exit(void)
 {
+	down_write(&adprof_nl_live_sem);
+	adprof_nl_live = false;
+	up_write(&adprof_nl_live_sem);
 	genl_unregister_family(&adprof_family);
 }

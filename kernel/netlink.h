@@ -12,6 +12,7 @@ enum adprof_mcgrp {
 
 extern struct genl_family adprof_family;
 
+int adprof_nl_multicast(struct sk_buff *skb, enum adprof_mcgrp group);
 int adprof_nl_init(void);
 void adprof_nl_exit(void);
 

@@ -38,9 +38,9 @@ static const struct adp_cmd cmds[] = {
 	  "device MSI-X entry E to guest vector G." },
 	{ "ack", cmd_ack, "ID",
 	  "End of interrupt for host INTx: unmask the line." },
-	/* Built in a later step: subscribes to the irq group. */
-	{ "watch-irq", cmd_not_implemented, "[-c COUNT] [-t SECONDS] [--latency]",
-	  "Print interrupt events (not implemented yet)." },
+	{ "watch-irq", cmd_watch_irq, "[-c COUNT] [-t SECONDS] [--latency]",
+	  "Print IRQ events until COUNT events, SECONDS or a signal, then a summary;\n"
+	  "--latency adds a histogram and p50/p99 of hard-IRQ-to-here delay." },
 	{ "info", cmd_info, "",
 	  "Show profiler version, backends, state, backend in use and owner." },
 	{ "start", cmd_start,

@@ -49,6 +49,7 @@ int cmd_list(struct adp_ctx *ctx, int argc, char **argv);
 int cmd_irq(struct adp_ctx *ctx, int argc, char **argv);
 int cmd_msix(struct adp_ctx *ctx, int argc, char **argv);
 int cmd_ack(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_watch_irq(struct adp_ctx *ctx, int argc, char **argv);
 
 /* cmd_prof.c */
 int cmd_info(struct adp_ctx *ctx, int argc, char **argv);

@@ -1,12 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
-/* adprofctl device assignment commands: assign, deassign, list, irq, msix, ack. */
+/*
+ * adprofctl device assignment commands: assign, deassign, list, irq, msix,
+ * ack, and watch-irq, the listener of the "irq" group.
+ */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
 #include <linux/adprof.h>
 #include <netlink/attr.h>
+#include <netlink/genl/genl.h>
 
 #include "cmd.h"
 #include "parse.h"
@@ -415,4 +425,356 @@ int cmd_msix(struct adp_ctx *ctx, int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[2], "entry") && !strcmp(argv[4], "gsi"))
 		return msix_set_entry(ctx, argv);
 	return usage_error(ctx);
+}
+
+/*
+ * Latency histogram of watch-irq: 16 linear sub-buckets per power of two
+ * of nanoseconds, so a percentile is known within 1/16 of its value and
+ * memory stays fixed however long the watch runs.
+ */
+#define LAT_SUB_BITS	4
+#define LAT_SUB		(1U << LAT_SUB_BITS)
+#define LAT_BUCKETS	((64 - LAT_SUB_BITS + 1) * LAT_SUB)
+
+struct watch_state {
+	struct adp_ctx *ctx;
+	uint64_t max_events;	/* stop after this many; 0: no limit */
+	bool latency;
+	uint64_t events;
+	uint64_t interrupts;	/* sum of the events' COUNT */
+	uint64_t lat_n;
+	uint64_t lat_max;
+	uint64_t lat[LAT_BUCKETS];
+	int err;
+};
+
+static unsigned int lat_bucket(uint64_t ns)
+{
+	unsigned int e;
+
+	if (ns < LAT_SUB)
+		return ns;
+	e = 63 - __builtin_clzll(ns);
+	return (e - LAT_SUB_BITS + 1) * LAT_SUB +
+	       ((ns >> (e - LAT_SUB_BITS)) & (LAT_SUB - 1));
+}
+
+/* Smallest value that falls in bucket @b. */
+static uint64_t lat_bucket_low(unsigned int b)
+{
+	unsigned int e;
+
+	if (b < LAT_SUB)
+		return b;
+	e = b / LAT_SUB + LAT_SUB_BITS - 1;
+	return (uint64_t)(LAT_SUB + b % LAT_SUB) << (e - LAT_SUB_BITS);
+}
+
+/* Upper bound of the @pct percentile: the top of its bucket, or the max. */
+static uint64_t lat_percentile(const struct watch_state *w, unsigned int pct)
+{
+	uint64_t want = (w->lat_n * pct + 99) / 100, seen = 0, top;
+	unsigned int b;
+
+	for (b = 0; b < LAT_BUCKETS; b++) {
+		seen += w->lat[b];
+		if (seen >= want && seen) {
+			top = b + 1 < LAT_BUCKETS ? lat_bucket_low(b + 1) - 1 :
+						    w->lat_max;
+			return top < w->lat_max ? top : w->lat_max;
+		}
+	}
+	return w->lat_max;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* "950ns", "12.5us", "3.0ms", "1.2s" */
+static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%" PRIu64 "ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.1fms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.1fs", ns / 1e9);
+	return buf;
+}
+
+static int watch_event(struct nl_msg *msg, void *arg)
+{
+	static struct nla_policy policy[ADPROF_A_MAX + 1] = {
+		[ADPROF_A_DEV_ID]	= { .type = NLA_U32 },
+		[ADPROF_A_HOST_VECTOR]	= { .type = NLA_U32 },
+		[ADPROF_A_GUEST_IRQ]	= { .type = NLA_U32 },
+		[ADPROF_A_TIMESTAMP]	= { .type = NLA_U64 },
+		[ADPROF_A_COUNT]	= { .type = NLA_U32 },
+	};
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *tb[ADPROF_A_MAX + 1];
+	struct watch_state *w = arg;
+	struct json *j = w->ctx->json;
+	uint64_t rx = monotonic_ns(), ts, lat;
+	uint32_t count;
+
+	if (gh->cmd != ADPROF_CMD_IRQ_EVENT)
+		return NL_SKIP;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, ADPROF_A_MAX, policy) ||
+	    !tb[ADPROF_A_DEV_ID] || !tb[ADPROF_A_HOST_VECTOR] ||
+	    !tb[ADPROF_A_GUEST_IRQ] || !tb[ADPROF_A_TIMESTAMP] ||
+	    !tb[ADPROF_A_COUNT]) {
+		w->err = malformed(w->ctx, "IRQ event");
+		return NL_STOP;
+	}
+	count = nla_get_u32(tb[ADPROF_A_COUNT]);
+	ts = nla_get_u64(tb[ADPROF_A_TIMESTAMP]);
+	lat = rx > ts ? rx - ts : 0;
+	w->events++;
+	w->interrupts += count;
+	if (w->latency) {
+		w->lat[lat_bucket(lat)]++;
+		w->lat_n++;
+		if (lat > w->lat_max)
+			w->lat_max = lat;
+	}
+
+	if (j) {
+		json_open(j, NULL, '{');
+		json_u64(j, "dev_id", nla_get_u32(tb[ADPROF_A_DEV_ID]));
+		json_u64(j, "vector", nla_get_u32(tb[ADPROF_A_HOST_VECTOR]));
+		json_u64(j, "guest_irq", nla_get_u32(tb[ADPROF_A_GUEST_IRQ]));
+		json_u64(j, "count", count);
+		json_u64(j, "timestamp_ns", ts);
+		if (w->latency)
+			json_u64(j, "latency_ns", lat);
+		json_close(j, '}');
+	} else {
+		printf("dev %" PRIu32 " vector %" PRIu32 " guest_irq %" PRIu32
+		       " count %" PRIu32 " ts %" PRIu64,
+		       nla_get_u32(tb[ADPROF_A_DEV_ID]),
+		       nla_get_u32(tb[ADPROF_A_HOST_VECTOR]),
+		       nla_get_u32(tb[ADPROF_A_GUEST_IRQ]), count, ts);
+		if (w->latency)
+			printf(" latency %" PRIu64 "ns", lat);
+		putchar('\n');
+	}
+	fflush(stdout);
+	return w->max_events && w->events >= w->max_events ? NL_STOP : NL_OK;
+}
+
+static int watch_no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+/* Text: one line per power of two with events, then the percentiles. */
+static void watch_summary(struct watch_state *w, uint64_t overruns)
+{
+	struct json *j = w->ctx->json;
+	char a[16], b[16], c[16];
+	unsigned int e, i, first = 64, last = 0;
+	uint64_t band[64] = { 0 };
+
+	for (i = 0; i < LAT_BUCKETS; i++) {
+		if (!w->lat[i])
+			continue;
+		e = i < LAT_SUB ? LAT_SUB_BITS - 1 : i / LAT_SUB + LAT_SUB_BITS - 1;
+		band[e] += w->lat[i];
+		first = e < first ? e : first;
+		last = e > last ? e : last;
+	}
+	if (j) {
+		json_open(j, NULL, '{');
+		json_u64(j, "events", w->events);
+		json_u64(j, "interrupts", w->interrupts);
+		json_u64(j, "overruns", overruns);
+		if (w->latency && w->lat_n) {
+			json_open(j, "latency", '{');
+			json_u64(j, "p50_ns", lat_percentile(w, 50));
+			json_u64(j, "p99_ns", lat_percentile(w, 99));
+			json_u64(j, "max_ns", w->lat_max);
+			json_open(j, "histogram", '[');
+			for (e = first; e <= last; e++) {
+				json_open(j, NULL, '{');
+				json_u64(j, "min_ns", e < LAT_SUB_BITS ? 0 : 1ULL << e);
+				json_u64(j, "below_ns", 1ULL << (e + 1));
+				json_u64(j, "events", band[e]);
+				json_close(j, '}');
+			}
+			json_close(j, ']');
+			json_close(j, '}');
+		}
+		json_close(j, '}');
+		return;
+	}
+	printf("events %" PRIu64 " interrupts %" PRIu64 " overruns %" PRIu64 "\n",
+	       w->events, w->interrupts, overruns);
+	if (!w->latency || !w->lat_n)
+		return;
+	printf("latency (hard IRQ to here, CLOCK_MONOTONIC):\n");
+	for (e = first; e <= last; e++) {
+		unsigned int bar = (unsigned int)(band[e] * 40 / w->lat_n);
+
+		printf("  %8s .. %-8s %10" PRIu64 " %.*s\n",
+		       fmt_ns(a, sizeof(a), e < LAT_SUB_BITS ? 0 : 1ULL << e),
+		       fmt_ns(b, sizeof(b), 1ULL << (e + 1)), band[e], (int)bar,
+		       "########################################");
+	}
+	printf("p50 %s p99 %s max %s\n",
+	       fmt_ns(a, sizeof(a), lat_percentile(w, 50)),
+	       fmt_ns(b, sizeof(b), lat_percentile(w, 99)),
+	       fmt_ns(c, sizeof(c), w->lat_max));
+}
+
+/*
+ * Subscribe to "irq" and print each event until COUNT events, SECONDS, or
+ * SIGINT/SIGTERM/SIGHUP. Exits 1 if -c was not reached in time.
+ */
+int cmd_watch_irq(struct adp_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "time", required_argument, NULL, 't' },
+		{ "latency", no_argument, NULL, 'l' },
+		{}
+	};
+	struct watch_state *w;
+	struct adp_nl nl;
+	struct pollfd pfd[2];
+	struct nl_cb *cb = NULL;
+	uint64_t ms = 0, deadline = 0, overruns = 0, now;
+	bool timed_out = false;
+	sigset_t set;
+	int c, err, n, ret = EXIT_FAILURE, sfd;
+
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		fprintf(stderr, "adprofctl: %s: out of memory\n", ctx->cmd->name);
+		return EXIT_FAILURE;
+	}
+	w->ctx = ctx;
+	while ((c = getopt_long(argc, argv, ":c:t:l", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			err = parse_u64(optarg, 1, UINT64_MAX, &w->max_events);
+			if (err) {
+				free(w);
+				return arg_error(ctx, "count", optarg, err);
+			}
+			break;
+		case 't':
+			err = parse_duration_ms(optarg, &ms);
+			if (err || !ms) {
+				free(w);
+				return arg_error(ctx, "duration", optarg,
+						 err ? err : -ERANGE);
+			}
+			break;
+		case 'l':
+			w->latency = true;
+			break;
+		default:
+			free(w);
+			return opt_error(ctx, c, argv);
+		}
+	}
+	if (optind != argc) {
+		free(w);
+		return usage_error(ctx);
+	}
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		fprintf(stderr, "adprofctl: %s: signalfd: %s\n", ctx->cmd->name,
+			strerror(errno));
+		goto out_free;
+	}
+	if (adp_nl_open(&nl, ctx->cmd->name))
+		goto out_close_sfd;
+	if (adp_nl_join(&nl, ADPROF_MCGRP_IRQ))
+		goto out_close_nl;
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		fprintf(stderr, "adprofctl: %s: out of memory\n", ctx->cmd->name);
+		goto out_close_nl;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, watch_event, w);
+	/* Multicast carries no sequence numbers. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, watch_no_seq_check, NULL);
+	/* Room for bursts; overflows still show up as overruns. */
+	nl_socket_set_buffer_size(nl.sk, 4 << 20, 0);
+	nl_socket_set_nonblocking(nl.sk);
+
+	if (ms)
+		deadline = monotonic_ns() + ms * 1000000;
+	pfd[0].fd = nl_socket_get_fd(nl.sk);
+	pfd[0].events = POLLIN;
+	pfd[1].fd = sfd;
+	pfd[1].events = POLLIN;
+	while (!w->max_events || w->events < w->max_events) {
+		int timeout = -1;
+
+		if (deadline) {
+			now = monotonic_ns();
+			if (now >= deadline) {
+				timed_out = true;
+				break;
+			}
+			timeout = (int)((deadline - now + 999999) / 1000000);
+		}
+		n = poll(pfd, 2, timeout);
+		if (n < 0 && errno != EINTR) {
+			fprintf(stderr, "adprofctl: %s: poll: %s\n",
+				ctx->cmd->name, strerror(errno));
+			goto out_put_cb;
+		}
+		if (n > 0 && pfd[1].revents)
+			break;
+		if (n <= 0 || !pfd[0].revents)
+			continue;
+		err = nl_recvmsgs(nl.sk, cb);
+		if (w->err)
+			goto out_put_cb;
+		if (err == -NLE_NOMEM) {
+			/* ENOBUFS: the kernel had no room for some events */
+			overruns++;
+			continue;
+		}
+		if (err < 0 && err != -NLE_AGAIN) {
+			fprintf(stderr, "adprofctl: %s: receive: %s\n",
+				ctx->cmd->name, nl_geterror(err));
+			goto out_put_cb;
+		}
+	}
+	watch_summary(w, overruns);
+	if (timed_out && w->max_events && w->events < w->max_events)
+		fprintf(stderr, "adprofctl: %s: %" PRIu64 " of %" PRIu64
+			" events before the time ran out\n", ctx->cmd->name,
+			w->events, w->max_events);
+	else
+		ret = EXIT_SUCCESS;
+out_put_cb:
+	nl_cb_put(cb);
+out_close_nl:
+	adp_nl_close(&nl);
+out_close_sfd:
+	close(sfd);
+out_free:
+	free(w);
+	return ret;
 }

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ADPROF_ASSIGN_H
+#define _ADPROF_ASSIGN_H
+
+#include <net/genetlink.h>
+
+int adprof_assign_init(void);
+void adprof_assign_exit(void);
+
+int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info);
+int adprof_nl_dev_deassign(struct sk_buff *skb, struct genl_info *info);
+int adprof_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
+int adprof_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int adprof_nl_irq_assign(struct sk_buff *skb, struct genl_info *info);
+int adprof_nl_irq_deassign(struct sk_buff *skb, struct genl_info *info);
+int adprof_nl_msix_set_nr(struct sk_buff *skb, struct genl_info *info);
+int adprof_nl_msix_set_entry(struct sk_buff *skb, struct genl_info *info);
+int adprof_nl_irq_ack(struct sk_buff *skb, struct genl_info *info);
+
+#endif /* _ADPROF_ASSIGN_H */
