@@ -8,6 +8,7 @@
 #include "assign.h"
 #include "debugfs.h"
 #include "netlink.h"
+#include "profile.h"
 
 static int __init adprof_init(void)
 {
@@ -15,9 +16,13 @@ static int __init adprof_init(void)
 
 	adprof_debugfs_init();
 
-	err = adprof_assign_init();
+	err = adprof_prof_init();
 	if (err)
 		goto err_debugfs;
+
+	err = adprof_assign_init();
+	if (err)
+		goto err_prof;
 
 	/* Last: from here on requests can arrive. */
 	err = adprof_nl_init();
@@ -29,6 +34,8 @@ static int __init adprof_init(void)
 
 err_assign:
 	adprof_assign_exit();
+err_prof:
+	adprof_prof_exit();
 err_debugfs:
 	adprof_debugfs_exit();
 	return err;
@@ -38,6 +45,7 @@ static void __exit adprof_exit(void)
 {
 	adprof_nl_exit();
 	adprof_assign_exit();
+	adprof_prof_exit();
 	adprof_debugfs_exit();
 	pr_info("unloaded\n");
 }

@@ -11,15 +11,29 @@
 #include <linux/capability.h>
 #include <linux/module.h>
 #include <linux/netlink.h>
+#include <linux/notifier.h>
 #include <linux/rwsem.h>
 #include <net/genetlink.h>
 
 #include "assign.h"
 #include "compat.h"
 #include "netlink.h"
+#include "profile.h"
 
 /* genl_ops.internal_flags: who may run the command. */
 #define ADPROF_NL_F_ADMIN	BIT(0)	/* CAP_SYS_ADMIN */
+#define ADPROF_NL_F_PERFMON	BIT(1)	/* CAP_PERFMON or CAP_SYS_ADMIN */
+
+/* Not const: 6.1 NLA_POLICY_FULL_RANGE() takes a mutable pointer. */
+static struct netlink_range_validation adprof_freq_range __ro_after_init = {
+	.min = ADPROF_FREQ_MIN,
+	.max = ADPROF_FREQ_MAX,
+};
+
+static struct netlink_range_validation adprof_buf_samples_range __ro_after_init = {
+	.min = ADPROF_BUF_SAMPLES_MIN,
+	.max = ADPROF_BUF_SAMPLES_MAX,
+};
 
 #define ADPROF_POLICY_DEV_ID NLA_POLICY_MIN(NLA_U32, 1)
 
@@ -59,34 +73,22 @@ static const struct nla_policy adprof_msix_entry_policy[ADPROF_A_MAX + 1] = {
 	[ADPROF_A_GSI] = { .type = NLA_U32 },
 };
 
+static const struct nla_policy adprof_prof_start_policy[ADPROF_A_MAX + 1] = {
+	[ADPROF_A_BACKEND] = { .type = NLA_NUL_STRING,
+			       .len = ADPROF_BACKEND_NAME_MAX - 1 },
+	[ADPROF_A_FREQ] = NLA_POLICY_FULL_RANGE(NLA_U32, &adprof_freq_range),
+	[ADPROF_A_CPUMASK] = { .type = NLA_BINARY,
+			       .len = ADPROF_CPUMASK_MAX_BYTES },
+	[ADPROF_A_BUF_SAMPLES] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						       &adprof_buf_samples_range),
+	[ADPROF_A_MAX_BUFS] = NLA_POLICY_RANGE(NLA_U32, ADPROF_MAX_BUFS_MIN,
+					       ADPROF_MAX_BUFS_MAX),
+	[ADPROF_A_PROF_FLAGS] = NLA_POLICY_MASK(NLA_U32, ADPROF_PROF_F_ALL),
+};
+
 /* Commands without attributes: anything sent is refused as unknown. */
 static const struct nla_policy adprof_none_policy[ADPROF_A_MAX + 1] = {
 };
-
-/* Until the profiler lands: the family's version, and nothing running. */
-static int adprof_nl_prof_get_info(struct sk_buff *skb, struct genl_info *info)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-
-	hdr = genlmsg_put_reply(msg, info, &adprof_family, 0,
-				ADPROF_CMD_PROF_GET_INFO);
-	if (!hdr)
-		goto err_free;
-	if (nla_put_u32(msg, ADPROF_A_VERSION, ADPROF_GENL_VERSION) ||
-	    nla_put_u8(msg, ADPROF_A_RUNNING, 0))
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
-}
 
 /*
  * pre_doit does not run for dumps, so the dump checks itself. Not in
@@ -166,6 +168,33 @@ static const struct genl_ops adprof_ops[] = {
 		.policy = adprof_none_policy,
 		.maxattr = ADPROF_A_MAX,
 	},
+	{
+		.cmd = ADPROF_CMD_PROF_START,
+		.doit = adprof_nl_prof_start,
+		.policy = adprof_prof_start_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_PERFMON,
+	},
+	{
+		.cmd = ADPROF_CMD_PROF_STOP,
+		.doit = adprof_nl_prof_stop,
+		.policy = adprof_none_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_PERFMON,
+	},
+	{
+		.cmd = ADPROF_CMD_PROF_GET_STAT,
+		.doit = adprof_nl_prof_get_stat,
+		.policy = adprof_none_policy,
+		.maxattr = ADPROF_A_MAX,
+	},
+	{
+		.cmd = ADPROF_CMD_PROF_CLEAR,
+		.doit = adprof_nl_prof_clear,
+		.policy = adprof_none_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_PERFMON,
+	},
 };
 
 static const struct genl_multicast_group adprof_mcgrps[] = {
@@ -190,6 +219,12 @@ static int adprof_nl_pre_doit(const struct adprof_genl_pre_ops *ops,
 	if ((ops->internal_flags & ADPROF_NL_F_ADMIN) &&
 	    !netlink_capable(skb, CAP_SYS_ADMIN)) {
 		GENL_SET_ERR_MSG(info, "device assignment needs CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	if ((ops->internal_flags & ADPROF_NL_F_PERFMON) &&
+	    !netlink_capable(skb, CAP_PERFMON) &&
+	    !netlink_capable(skb, CAP_SYS_ADMIN)) {
+		GENL_SET_ERR_MSG(info, "profiling needs CAP_PERFMON or CAP_SYS_ADMIN");
 		return -EPERM;
 	}
 	return 0;
@@ -244,8 +279,28 @@ int adprof_nl_multicast(struct sk_buff *skb, enum adprof_mcgrp group)
 	return err;
 }
 
+/*
+ * A closing socket may own a profiling session. Called in the closing
+ * task's context from a blocking notifier chain, so the owner may sleep.
+ */
+static int adprof_nl_notify(struct notifier_block *nb, unsigned long state,
+			    void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (state != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	adprof_prof_release(n->net, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block adprof_nl_notifier = {
+	.notifier_call = adprof_nl_notify,
+};
+
 /**
- * adprof_nl_init() - register the family
+ * adprof_nl_init() - watch socket closes, then register the family
  *
  * Return: 0 or a negative errno.
  */
@@ -253,17 +308,24 @@ int adprof_nl_init(void)
 {
 	int err;
 
-	err = genl_register_family(&adprof_family);
+	err = netlink_register_notifier(&adprof_nl_notifier);
 	if (err)
 		return err;
+	err = genl_register_family(&adprof_family);
+	if (err)
+		goto err_notifier;
 	down_write(&adprof_nl_live_sem);
 	adprof_nl_live = true;
 	up_write(&adprof_nl_live_sem);
 	return 0;
+
+err_notifier:
+	netlink_unregister_notifier(&adprof_nl_notifier);
+	return err;
 }
 
 /**
- * adprof_nl_exit() - unregister the family
+ * adprof_nl_exit() - unregister the family and stop watching sockets
  *
  * genl_unregister_family() waits for handlers still running, so no
  * request is in flight once it returns.
@@ -274,4 +336,5 @@ void adprof_nl_exit(void)
 	adprof_nl_live = false;
 	up_write(&adprof_nl_live_sem);
 	genl_unregister_family(&adprof_family);
+	netlink_unregister_notifier(&adprof_nl_notifier);
 }

@@ -15,7 +15,6 @@
 #include "parse.h"
 
 static int cmd_help(struct adp_ctx *ctx, int argc, char **argv);
-static int cmd_not_implemented(struct adp_ctx *ctx, int argc, char **argv);
 
 static const struct adp_cmd cmds[] = {
 	{ "assign", cmd_assign, "ID PCIADDR",
@@ -57,12 +56,23 @@ static const struct adp_cmd cmds[] = {
 	{ "stop", cmd_stop, "", "Stop sampling (idempotent)." },
 	{ "stat", cmd_stat, "", "Show profiler statistics, one 'name value' per line." },
 	{ "clear", cmd_clear, "", "Drop unread buffers and zero the statistics." },
-	/* Built in a later step: start, subscribe to samples, write a file. */
-	{ "record", cmd_not_implemented, "[-d SECONDS] ...",
-	  "Record samples to a file (not implemented yet)." },
-	/* Built in a later step: symbolize and summarize a recording. */
-	{ "report", cmd_not_implemented, "...",
-	  "Summarize a recording (not implemented yet)." },
+	{ "record", cmd_record,
+	  "[-F HZ] [-d SECONDS] [-o FILE] [-b BACKEND] [-C CPULIST] [--buf-samples N]\n"
+	  "[--max-bufs N] [-- COMMAND [ARGS]]",
+	  "Record samples to a file (default adprof.data).\n"
+	  "Starts a session owned by adprofctl and writes the samples group's\n"
+	  "batches until -d SECONDS pass, COMMAND exits or SIGINT/SIGTERM/SIGHUP;\n"
+	  "then stops, prints samples, loss and sequence gaps on stderr.\n"
+	  "  -d SECONDS   how long (also 500ms, 2m)\n"
+	  "  -o FILE      output file\n"
+	  "  other options as for start" },
+	{ "report", cmd_report,
+	  "[--format text|json|folded] [--top N] [--kallsyms FILE] [FILE]",
+	  "Summarize a recording (default adprof.data).\n"
+	  "Totals, user/kernel split, top processes and functions; kernel\n"
+	  "addresses named with /proc/kallsyms, user ones with the processes'\n"
+	  "ELF symbols. folded prints 'comm;function count' for flamegraph.pl.\n"
+	  "  --top N      rows per table (default 10)" },
 	{ "help", cmd_help, "[COMMAND]", "Show the commands, or COMMAND's usage." },
 };
 
@@ -136,14 +146,6 @@ static int cmd_help(struct adp_ctx *ctx, int argc, char **argv)
 		return unknown_cmd(argv[1]);
 	print_cmd_help(cmd);
 	return EXIT_SUCCESS;
-}
-
-static int cmd_not_implemented(struct adp_ctx *ctx, int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "adprofctl: %s: not implemented yet\n", ctx->cmd->name);
-	return EXIT_FAILURE;
 }
 
 /** usage_error() - print the subcommand's usage on stderr. Return: EXIT_USAGE */

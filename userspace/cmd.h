@@ -58,4 +58,8 @@ int cmd_stop(struct adp_ctx *ctx, int argc, char **argv);
 int cmd_stat(struct adp_ctx *ctx, int argc, char **argv);
 int cmd_clear(struct adp_ctx *ctx, int argc, char **argv);
 
+/* record.c, report.c */
+int cmd_record(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_report(struct adp_ctx *ctx, int argc, char **argv);
+
 #endif /* ADPROF_CMD_H */

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "parse.h"
+#include "prof.h"
 
 static const struct nla_policy backend_policy[ADPROF_BACKEND_A_MAX + 1] = {
 	[ADPROF_BACKEND_A_NAME]		= { .type = NLA_STRING },
@@ -185,63 +186,59 @@ int cmd_stat(struct adp_ctx *ctx, int argc, char **argv)
 	return bare_cmd(ctx, argc, ADPROF_CMD_PROF_GET_STAT, stat_reply);
 }
 
-struct start_args {
-	const char *backend;		/* NULL: the kernel's default */
-	uint32_t freq;			/* 0 for this and the next two: default */
-	uint32_t buf_samples;
-	uint32_t max_bufs;
-	uint32_t flags;			/* ADPROF_PROF_F_* */
-	size_t cpumask_len;		/* 0: all CPUs */
-	uint8_t cpumask[ADPROF_CPUMASK_MAX_BYTES];
-};
+/**
+ * start_opt() - take one PROF_START option returned by getopt_long()
+ * @ctx: context
+ * @c: the option (START_SHORT_OPTS and START_LONG_OPTS)
+ * @a: where the values go
+ *
+ * Return: 0, EXIT_USAGE after printing why, or -1 if @c is not one of them.
+ */
+int start_opt(struct adp_ctx *ctx, int c, struct start_args *a)
+{
+	int ret;
 
-enum { OPT_BUF_SAMPLES = 256, OPT_MAX_BUFS, OPT_DETACH };
+	switch (c) {
+	case 'b':
+		a->backend = optarg;
+		return 0;
+	case 'F':
+		return arg_u32(ctx, "frequency", optarg, ADPROF_FREQ_MIN,
+			       ADPROF_FREQ_MAX, &a->freq);
+	case 'C':
+		ret = parse_cpulist(optarg, a->cpumask, sizeof(a->cpumask),
+				    &a->cpumask_len);
+		return ret ? arg_error(ctx, "CPU list", optarg, ret) : 0;
+	case OPT_BUF_SAMPLES:
+		return arg_u32(ctx, "buffer size", optarg, ADPROF_BUF_SAMPLES_MIN,
+			       ADPROF_BUF_SAMPLES_MAX, &a->buf_samples);
+	case OPT_MAX_BUFS:
+		return arg_u32(ctx, "buffer count", optarg, ADPROF_MAX_BUFS_MIN,
+			       ADPROF_MAX_BUFS_MAX, &a->max_bufs);
+	default:
+		return -1;
+	}
+}
 
 static int start_parse(struct adp_ctx *ctx, int argc, char **argv,
 		       struct start_args *a)
 {
 	static const struct option opts[] = {
-		{ "backend", required_argument, NULL, 'b' },
-		{ "freq", required_argument, NULL, 'F' },
-		{ "cpus", required_argument, NULL, 'C' },
-		{ "buf-samples", required_argument, NULL, OPT_BUF_SAMPLES },
-		{ "max-bufs", required_argument, NULL, OPT_MAX_BUFS },
+		START_LONG_OPTS,
 		{ "detach", no_argument, NULL, OPT_DETACH },
 		{}
 	};
 	int c, ret = 0;
 
-	while (!ret && (c = getopt_long(argc, argv, ":b:F:C:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			a->backend = optarg;
-			break;
-		case 'F':
-			ret = arg_u32(ctx, "frequency", optarg, ADPROF_FREQ_MIN,
-				      ADPROF_FREQ_MAX, &a->freq);
-			break;
-		case 'C':
-			ret = parse_cpulist(optarg, a->cpumask, sizeof(a->cpumask),
-					    &a->cpumask_len);
-			if (ret)
-				ret = arg_error(ctx, "CPU list", optarg, ret);
-			break;
-		case OPT_BUF_SAMPLES:
-			ret = arg_u32(ctx, "buffer size", optarg,
-				      ADPROF_BUF_SAMPLES_MIN,
-				      ADPROF_BUF_SAMPLES_MAX, &a->buf_samples);
-			break;
-		case OPT_MAX_BUFS:
-			ret = arg_u32(ctx, "buffer count", optarg,
-				      ADPROF_MAX_BUFS_MIN, ADPROF_MAX_BUFS_MAX,
-				      &a->max_bufs);
-			break;
-		case OPT_DETACH:
+	while (!ret && (c = getopt_long(argc, argv, ":" START_SHORT_OPTS, opts,
+					NULL)) != -1) {
+		if (c == OPT_DETACH) {
 			a->flags |= ADPROF_PROF_F_DETACH;
-			break;
-		default:
-			return opt_error(ctx, c, argv);
+			continue;
 		}
+		ret = start_opt(ctx, c, a);
+		if (ret < 0)
+			return opt_error(ctx, c, argv);
 	}
 	if (!ret && optind != argc)
 		ret = usage_error(ctx);
@@ -249,7 +246,13 @@ static int start_parse(struct adp_ctx *ctx, int argc, char **argv,
 }
 
 /* Only what was given; the kernel applies its defaults to the rest. */
-static struct nl_msg *start_msg(const struct start_args *a)
+/**
+ * start_msg() - PROF_START with the attributes given in @a
+ * @a: the options
+ *
+ * Return: the request, or NULL when out of memory.
+ */
+struct nl_msg *start_msg(const struct start_args *a)
 {
 	struct nl_msg *msg = adp_msg_new(ADPROF_CMD_PROF_START, 0);
 

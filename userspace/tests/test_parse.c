@@ -71,7 +71,7 @@ static void test_pci(void)
 	size_t i;
 	int err;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		memset(&a, 0xaa, sizeof(a));
 		err = parse_pci_addr(cases[i].s, &a);
 		if (cases[i].err)
@@ -128,7 +128,7 @@ static void test_numbers(void)
 	size_t i;
 	int err;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		v64 = 7;
 		err = parse_u64(cases[i].s, cases[i].min, cases[i].max, &v64);
 		v = v64;
@@ -263,7 +263,7 @@ static void test_duration(void)
 	size_t i;
 	int err;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		ms = 7;
 		err = parse_duration_ms(cases[i].s, &ms);
 		if (cases[i].err)

@@ -1,0 +1,181 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The sampling profiler end to end: record and report, the stream, loss
+# accounting, ownership, privileges, statistics, unload while streaming.
+# spin's hot function adprof_spin_hot is the known answer; profsub is a
+# client of its own that checks the stream without adprofctl.
+. /tests/lib.sh
+
+NCPU=$(nproc)
+P=/tmp/prof.$$
+mkdir -p $P
+
+# val KEY FILE: the value of a "key value" line.
+val() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
+# rec KEY FILE: a number from record's summary line, e.g. "lost 0".
+rec() { sed -n "s/.*[ ;]$1 \([0-9]*\).*/\1/p; s/.*: \([0-9]*\) $1,.*/\1/p" "$2" | head -1; }
+running() { adprofctl info | grep -q '^running yes'; }
+not_running() { adprofctl info | grep -q '^running no'; }
+
+check "insmod adprof.ko" load
+expect "info lists cpu-clock as available" 'backends.* cpu-clock( |$)' adprofctl info
+expect "info: cycles unavailable without a PMU (TCG)" 'cycles\(unavailable\)' adprofctl info
+check "debugfs stats file exists" test -r /sys/kernel/debug/adprof/stats
+
+# Refusals, each with the kernel's reason.
+refuse "start: unknown backend is ENOENT" 'unknown backend' adprofctl start --detach -b nosuch
+refuse "start: cycles without a PMU is EOPNOTSUPP" 'not available' adprofctl start --detach -b cycles
+refuse "start: empty CPU mask is EINVAL" 'Invalid input' profsub hold -C 00 -d 0
+refuse "start: CPU that does not exist is EINVAL" 'does not exist' adprofctl start --detach -C 9
+check "nothing runs after refused starts" not_running
+
+# The main run: 2 spinning threads, 1 kHz on every CPU for 5 s.
+spin -t 2 8 >$P/spin.out &
+spin_pid=$!
+sleep 1
+# Local timer interrupts, to tell a guest short of timer interrupts (TCG
+# on a busy host delivers fewer) from samples lost by adprof.
+loc() { awk '/LOC:/ { n = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i; print n }' /proc/interrupts; }
+loc0=$(loc)
+adprofctl record -F 1000 -d 5 -o $P/spin.data >$P/rec.out 2>&1
+loc1=$(loc)
+wait $spin_pid
+diag $P/rec.out
+samples=$(rec samples $P/rec.out)
+want=$((NCPU * 5 * 1000 * 9 / 10))
+check "record 1 kHz x $NCPU CPUs x 5 s: >= $want samples (got $samples; guest had $(( (loc1 - loc0) / 5 / NCPU )) timer interrupts/s/CPU)" \
+	test "${samples:-0}" -ge $want
+check "record: no sample lost" test "$(rec lost $P/rec.out)" = 0
+check "record: sequences contiguous" test "$(rec gaps $P/rec.out)" = 0
+check "record: no socket overrun" test "$(rec overruns $P/rec.out)" = 0
+adprofctl report $P/spin.data >$P/report.txt 2>&1
+diag $P/report.txt
+top=$(awk '/^top processes:/ { getline; getline; print $4; exit }' $P/report.txt)
+check "report: top process is spin (got $top)" test "$top" = spin
+hot=$(adprofctl report --format folded $P/spin.data | grep '^spin;' | sort -k2 -n -r | head -1)
+check "report: spin's top function is adprof_spin_hot ($hot)" \
+	sh -c "echo '$hot' | grep -q '^spin;adprof_spin_hot [0-9]*$'"
+expect "report: user/kernel split" '^user [0-9]+ \([0-9.]+%\), kernel [0-9]+' cat $P/report.txt
+expect "report json: samples and processes" '"samples":[0-9]+.*"processes":\[\{"pid"' \
+	adprofctl report --format json --top 3 $P/spin.data
+expect "report: kernel functions named from kallsyms" '_\[k\] [0-9]+$' \
+	adprofctl report --format folded $P/spin.data
+
+# A command recorded to its end: its maps were kept though it has exited.
+adprofctl record -F 1000 -o $P/cmd.data -- spin -t 2 2 >$P/cmd.out 2>&1
+diag $P/cmd.out
+check "record -- spin: spin ran to its end" grep -q '^spin: 2 threads' $P/cmd.out
+hot=$(adprofctl report --format folded $P/cmd.data | sort -t' ' -k2 -n -r | head -1)
+check "record -- spin: top is spin;adprof_spin_hot ($hot)" \
+	sh -c "echo '$hot' | grep -q '^spin;adprof_spin_hot [0-9]*$'"
+check "record -- spin: the session ended with it" not_running
+
+# The stream seen by a client of its own: per-CPU batches, comm records,
+# the sampled address of the hot function checked against the linker's.
+spin -t 2 4 >$P/spin2.out &
+spin_pid=$!
+sleep 1
+profsub run -F 1000 -d 2 >$P/run.out 2>&1
+wait $spin_pid
+diag $P/run.out
+for c in $(seq 0 $((NCPU - 1))); do
+	check "stream: CPU $c has samples ($(val cpu$c $P/run.out))" test "$(val cpu$c $P/run.out)" -gt 0
+done
+check "stream: no loss, no gap" test "$(val lost $P/run.out)$(val gaps $P/run.out)" = 00
+check "stream: pids named by comm records" test "$(val comm $P/run.out)" -gt 0
+pc=$(awk '$1 == "top_pc" { print $2 }' $P/run.out)
+set -- $(head -1 $P/spin2.out)
+in_hot() { [ $(($pc)) -ge $(($2)) ] && [ $(($pc)) -lt $(($3)) ]; }
+check "stream: spin's top pc $pc is in $1 [$2, $3)" in_hot "$@"
+
+# One session at a time.
+check "start detached" adprofctl start --detach
+check "running, owner detached" sh -c 'adprofctl info | grep -q "^owner detached"'
+refuse "second start is EBUSY" 'already running' adprofctl start --detach
+check "stop" adprofctl stop
+check "stop again (idempotent)" adprofctl stop
+check "not running after stop" not_running
+
+# The owner's socket closing ends its session.
+adprofctl record -d 60 -o $P/killed.data >/dev/null 2>&1 &
+owner=$!
+sleep 2
+check "record's session running" running
+kill -9 $owner
+wait $owner 2>/dev/null
+sleep 1
+check "record killed: session stopped" not_running
+
+# CPU hotplug: a CPU that goes offline stops sampling for the session;
+# a mask naming an offline CPU is refused; no mask means the online ones.
+ONL=/sys/devices/system/cpu/cpu1/online
+if [ -w $ONL ]; then
+	check "start detached on every CPU" adprofctl start --detach -F 2000
+	check "CPU 1 offline during a session" sh -c "echo 0 > $ONL"
+	sleep 1
+	check "CPU 1 back online" sh -c "echo 1 > $ONL"
+	sleep 1
+	check "stop after hotplug" adprofctl stop
+	check "CPU 1 offline again" sh -c "echo 0 > $ONL"
+	refuse "start: offline CPU in the mask is EINVAL" 'offline CPU' adprofctl start --detach -C 1
+	check "start without a mask: online CPUs only" adprofctl start --detach
+	check "stop" adprofctl stop
+	check "CPU 1 online" sh -c "echo 1 > $ONL"
+	check "clear" adprofctl clear
+fi
+
+# Privileges: starting needs CAP_PERFMON or CAP_SYS_ADMIN, joining
+# "samples" CAP_SYS_ADMIN (samples carry kernel addresses).
+refuse "unprivileged start refused" 'not permitted|needs CAP' nobody adprofctl start --detach
+refuse "unprivileged join of samples refused" 'join: .*(permitted|Permission)' nobody profsub listen -d 0
+refuse "unprivileged record refused" 'samples' nobody adprofctl record -d 1 -o /tmp/nobody.data
+check "unprivileged info allowed" nobody adprofctl info
+check "CAP_PERFMON alone may start" nlraw --drop-caps=CAP_PERFMON PROF_START
+refuse "CAP_PERFMON alone may not join samples" 'EPERM' nlraw --drop-caps=CAP_PERFMON --join samples
+check "nlraw's session ended with its socket" not_running
+
+# Accounting: with 16-record buffers at 1 kHz most samples overflow, and
+# every one is counted, in the statistics and in the stream's LOST.
+check "clear" adprofctl clear
+profsub run -F 1000 -d 2 -s 16 >$P/ovf.out 2>&1
+adprofctl stat >$P/ovf.stat
+ovf=$(val overflow $P/ovf.stat)
+lost=$(val lost $P/ovf.out)
+drop=$(val dropbuf_sample $P/ovf.stat)
+err=$(val stream_error_samples $P/ovf.stat)
+check "small buffers overflow (overflow $ovf)" test "${ovf:-0}" -gt 1000
+check "stream LOST $lost = overflow $ovf + dropbuf_sample $drop + error $err" \
+	test "$lost" = $((ovf + drop + err))
+check "stream_samples = sample: all sent ($(val stream_samples $P/ovf.stat))" \
+	test "$(val stream_samples $P/ovf.stat)" = "$(val sample $P/ovf.stat)"
+check "records received = stream_samples ($(val records $P/ovf.out))" \
+	test "$(val records $P/ovf.out)" = "$(val stream_samples $P/ovf.stat)"
+
+# Nobody listening: the list keeps MAX_BUFS buffers, rotation drops the rest.
+check "clear" adprofctl clear
+check "start detached, 3 buffers at most" adprofctl start --detach --max-bufs 3
+sleep 2
+check "stop" adprofctl stop
+adprofctl stat >$P/nl.stat
+check "list holds max_bufs=3 ($(val onlist_buf $P/nl.stat))" test "$(val onlist_buf $P/nl.stat)" = 3
+check "excess buffers dropped and counted ($(val dropbuf $P/nl.stat))" test "$(val dropbuf $P/nl.stat)" -gt 0
+check "buf = onlist_buf: nothing sent" test "$(val buf $P/nl.stat)" = 3
+
+# debugfs and PROF_GET_STAT read the same counters.
+adprofctl stat >$P/stat.nl
+cat /sys/kernel/debug/adprof/stats >$P/stat.dbg
+check "debugfs stats = PROF_GET_STAT" cmp $P/stat.nl $P/stat.dbg
+check "clear" adprofctl clear
+check "clear zeroes every counter" sh -c "adprofctl stat | awk '\$2 != 0 { exit 1 }'"
+check "debugfs zeroed too" sh -c "awk '\$2 != 0 { exit 1 }' /sys/kernel/debug/adprof/stats"
+
+# Unload in the middle of a stream; record then fails to stop, says so.
+adprofctl record -d 60 -o $P/rmmod.data >$P/rmmod.out 2>&1 &
+sub=$!
+sleep 2
+check "rmmod while streaming" unload
+kill -INT $sub
+wait $sub
+check "record reports the failed stop (exit $?)" test $? != 0
+check "no module left" test ! -e /sys/module/adprof
+rm -rf $P

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * profsub: a raw client of the adprof profiler, independent of adprofctl,
+ * for the guest tests and the benchmark.
+ *
+ *   profsub run [OPTS] [-- CMD ARGS]
+ *                          start a session owned by this process, subscribe
+ *                          to "samples" for -d seconds or while CMD runs,
+ *                          stop, read what is left, print a summary
+ *   profsub listen [OPTS]  only subscribe for -d seconds, print a summary
+ *   profsub hold [OPTS]    only start a session (owned unless -D), hold the
+ *                          socket for -d seconds, exit without stopping
+ *
+ * OPTS: -F HZ -d SECONDS -b BACKEND -C HEXMASK (little-endian bytes, e.g.
+ * 03 for CPUs 0-1) -s BUF_SAMPLES -m MAX_BUFS -D (detach) -r RCVBUF_BYTES
+ *
+ * The summary is one "key value" line each: msgs, records, samples, comm,
+ * lost, gaps, overruns, bytes, kernel, user, per-CPU counts "cpuN", the
+ * most sampled process "top_pid PID COMM COUNT" and its most sampled
+ * address "top_pc 0xADDR COUNT". Exit status 0, or 1 with the reason on
+ * stderr ("start: ..." / "join: ..." followed by the libnl error).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/adprof.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+
+#define MAX_CPUS	256
+#define MAX_PIDS	4096
+#define PC_SLOTS	(1 << 18)
+
+struct pident {
+	uint32_t pid;
+	uint64_t n;
+	char comm[ADPROF_COMM_LEN];
+};
+
+struct pcent {
+	uint32_t pid;
+	uint64_t pc;
+	uint64_t n;
+};
+
+static struct {
+	uint64_t msgs, records, samples, comm, lost, gaps, overruns, bytes;
+	uint64_t kernel, user;
+	uint64_t cpu[MAX_CPUS];
+	int64_t next_seq[MAX_CPUS];	/* -1: no message yet */
+	struct pident pids[MAX_PIDS];
+	unsigned int npids;
+	struct pcent *pcs;
+} st;
+
+static int family;
+
+static struct pident *pid_get(uint32_t pid)
+{
+	unsigned int i;
+
+	for (i = 0; i < st.npids; i++)
+		if (st.pids[i].pid == pid)
+			return &st.pids[i];
+	if (st.npids == MAX_PIDS)
+		return NULL;
+	st.pids[st.npids].pid = pid;
+	return &st.pids[st.npids++];
+}
+
+static void pc_count(uint32_t pid, uint64_t pc)
+{
+	uint64_t h = (pc * 0x9e3779b97f4a7c15ULL) ^ pid;
+	unsigned int i, k;
+
+	for (k = 0; k < 64; k++) {
+		i = (h + k) & (PC_SLOTS - 1);
+		if (!st.pcs[i].n) {
+			st.pcs[i].pid = pid;
+			st.pcs[i].pc = pc;
+		}
+		if (st.pcs[i].pid == pid && st.pcs[i].pc == pc) {
+			st.pcs[i].n++;
+			return;
+		}
+	}
+}
+
+static int on_msg(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[ADPROF_A_MAX + 1];
+	const struct adprof_sample *s;
+	struct genlmsghdr *gh;
+	uint32_t cpu, seq, n, i;
+	struct pident *p;
+
+	(void)arg;
+	gh = nlmsg_data(nlh);
+	if (gh->cmd != ADPROF_CMD_SAMPLES)
+		return NL_OK;
+	if (genlmsg_parse(nlh, 0, tb, ADPROF_A_MAX, NULL) ||
+	    !tb[ADPROF_A_CPU] || !tb[ADPROF_A_SEQ] || !tb[ADPROF_A_LOST] ||
+	    !tb[ADPROF_A_SAMPLES]) {
+		fprintf(stderr, "malformed SAMPLES message\n");
+		exit(1);
+	}
+	cpu = nla_get_u32(tb[ADPROF_A_CPU]);
+	seq = nla_get_u32(tb[ADPROF_A_SEQ]);
+	st.msgs++;
+	st.bytes += nlh->nlmsg_len;
+	st.lost += nla_get_u64(tb[ADPROF_A_LOST]);
+	if (cpu < MAX_CPUS) {
+		if (st.next_seq[cpu] >= 0 && seq != st.next_seq[cpu])
+			st.gaps += (uint32_t)(seq - st.next_seq[cpu]);
+		else if (st.next_seq[cpu] < 0 && seq)
+			st.gaps += seq;
+		st.next_seq[cpu] = (int64_t)seq + 1;
+	}
+	n = nla_len(tb[ADPROF_A_SAMPLES]) / sizeof(*s);
+	s = nla_data(tb[ADPROF_A_SAMPLES]);
+	for (i = 0; i < n; i++, s++) {
+		st.records++;
+		p = pid_get(s->pid);
+		if (s->flags & ADPROF_SAMPLE_F_COMM) {
+			st.comm++;
+			if (p)
+				memcpy(p->comm, s->comm, sizeof(p->comm));
+			continue;
+		}
+		st.samples++;
+		if (s->cpu < MAX_CPUS)
+			st.cpu[s->cpu]++;
+		if (s->flags & ADPROF_SAMPLE_F_KERNEL)
+			st.kernel++;
+		else
+			st.user++;
+		if (p)
+			p->n++;
+		pc_count(s->pid, s->pc);
+	}
+	return NL_OK;
+}
+
+static struct nl_sock *sock_open(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+
+	if (!sk || genl_connect(sk)) {
+		fprintf(stderr, "cannot open a generic netlink socket\n");
+		exit(1);
+	}
+	return sk;
+}
+
+static void request(struct nl_sock *sk, struct nl_msg *msg, const char *what)
+{
+	int err = nl_send_auto(sk, msg);
+
+	if (err >= 0)
+		err = nl_wait_for_ack(sk);
+	nlmsg_free(msg);
+	if (err < 0) {
+		fprintf(stderr, "%s: %s\n", what, nl_geterror(err));
+		exit(1);
+	}
+}
+
+static struct nl_msg *msg_new(uint8_t cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
+				 cmd, ADPROF_GENL_VERSION)) {
+		fprintf(stderr, "out of memory\n");
+		exit(1);
+	}
+	return msg;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Read the data socket until @until (monotonic s) or until @child exits
+ * if it is not 0; until the socket is empty if @until is 0.
+ */
+static void drain(struct nl_sock *data, double until, pid_t child)
+{
+	struct pollfd pfd = { .fd = nl_socket_get_fd(data), .events = POLLIN };
+	int err, ms, status, n;
+	double left;
+
+	for (;;) {
+		if (child && waitpid(child, &status, WNOHANG) == child)
+			return;
+		left = until ? until - now() : 0;
+		if (until && left <= 0)
+			return;
+		ms = left > 0.1 ? 100 : (int)(left * 1000);
+		n = poll(&pfd, 1, ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!until)
+				return;
+			continue;
+		}
+		err = nl_recvmsgs_default(data);
+		if (err == -NLE_NOMEM) {
+			st.overruns++;	/* ENOBUFS: the socket overran */
+		} else if (err < 0 && err != -NLE_AGAIN) {
+			fprintf(stderr, "receive: %s\n", nl_geterror(err));
+			exit(1);
+		}
+	}
+}
+
+static void summary(void)
+{
+	struct pident *top = NULL;
+	struct pcent *tpc = NULL;
+	unsigned int i;
+
+	printf("msgs %" PRIu64 "\nrecords %" PRIu64 "\nsamples %" PRIu64
+	       "\ncomm %" PRIu64 "\nlost %" PRIu64 "\ngaps %" PRIu64
+	       "\noverruns %" PRIu64 "\nbytes %" PRIu64 "\nkernel %" PRIu64
+	       "\nuser %" PRIu64 "\n", st.msgs, st.records, st.samples, st.comm,
+	       st.lost, st.gaps, st.overruns, st.bytes, st.kernel, st.user);
+	for (i = 0; i < MAX_CPUS; i++)
+		if (st.cpu[i])
+			printf("cpu%u %" PRIu64 "\n", i, st.cpu[i]);
+	for (i = 0; i < st.npids; i++)
+		if (!top || st.pids[i].n > top->n)
+			top = &st.pids[i];
+	if (!top)
+		return;
+	printf("top_pid %u %s %" PRIu64 "\n", top->pid,
+	       top->comm[0] ? top->comm : "?", top->n);
+	for (i = 0; i < PC_SLOTS; i++)
+		if (st.pcs[i].n && st.pcs[i].pid == top->pid &&
+		    (!tpc || st.pcs[i].n > tpc->n))
+			tpc = &st.pcs[i];
+	if (tpc)
+		printf("top_pc 0x%" PRIx64 " %" PRIu64 "\n", tpc->pc, tpc->n);
+}
+
+int main(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: profsub run|listen|hold [-F HZ] [-d SECONDS] [-b BACKEND] [-C HEXMASK]\n"
+		"               [-s BUF_SAMPLES] [-m MAX_BUFS] [-D] [-r RCVBUF] [-- CMD ARGS]\n";
+	uint32_t freq = 0, buf_samples = 0, max_bufs = 0, flags = 0;
+	const char *mode, *backend = NULL, *mask = NULL;
+	struct nl_sock *ctrl, *data = NULL;
+	int c, grp, rcvbuf = 32 << 20;
+	pid_t child = 0;
+	uint8_t maskbytes[64];
+	size_t masklen = 0;
+	double secs = 5;
+	struct nl_msg *msg;
+
+	if (argc < 2)
+		goto usage;
+	mode = argv[1];
+	optind = 2;
+	while ((c = getopt(argc, argv, "+F:d:b:C:s:m:Dr:")) != -1) {
+		switch (c) {
+		case 'F': freq = strtoul(optarg, NULL, 0); break;
+		case 'd': secs = strtod(optarg, NULL); break;
+		case 'b': backend = optarg; break;
+		case 'C': mask = optarg; break;
+		case 's': buf_samples = strtoul(optarg, NULL, 0); break;
+		case 'm': max_bufs = strtoul(optarg, NULL, 0); break;
+		case 'D': flags |= ADPROF_PROF_F_DETACH; break;
+		case 'r': rcvbuf = atoi(optarg); break;
+		default: goto usage;
+		}
+	}
+	if ((optind != argc && strcmp(mode, "run")) ||
+	    (strcmp(mode, "run") && strcmp(mode, "listen") && strcmp(mode, "hold")))
+		goto usage;
+	if (mask) {
+		size_t len = strlen(mask);
+
+		if (len % 2 || len / 2 > sizeof(maskbytes))
+			goto usage;
+		for (masklen = 0; masklen < len / 2; masklen++)
+			if (sscanf(mask + 2 * masklen, "%2hhx", &maskbytes[masklen]) != 1)
+				goto usage;
+	}
+	st.pcs = calloc(PC_SLOTS, sizeof(*st.pcs));
+	if (!st.pcs)
+		return 1;
+	for (c = 0; c < MAX_CPUS; c++)
+		st.next_seq[c] = -1;
+
+	ctrl = sock_open();
+	family = genl_ctrl_resolve(ctrl, ADPROF_GENL_NAME);
+	if (family < 0) {
+		fprintf(stderr, "adprof: %s\n", nl_geterror(family));
+		return 1;
+	}
+
+	if (strcmp(mode, "hold")) {
+		grp = genl_ctrl_resolve_grp(ctrl, ADPROF_GENL_NAME, ADPROF_MCGRP_SAMPLES);
+		if (grp < 0) {
+			fprintf(stderr, "samples group: %s\n", nl_geterror(grp));
+			return 1;
+		}
+		data = sock_open();
+		nl_socket_disable_seq_check(data);
+		nl_socket_modify_cb(data, NL_CB_VALID, NL_CB_CUSTOM, on_msg, NULL);
+		nl_socket_set_nonblocking(data);
+		nl_socket_enable_msg_peek(data);
+		if (setsockopt(nl_socket_get_fd(data), SOL_SOCKET, SO_RCVBUFFORCE,
+			       &rcvbuf, sizeof(rcvbuf)))
+			setsockopt(nl_socket_get_fd(data), SOL_SOCKET, SO_RCVBUF,
+				   &rcvbuf, sizeof(rcvbuf));
+		c = nl_socket_add_membership(data, grp);
+		if (c) {
+			fprintf(stderr, "join: %s\n", nl_geterror(c));
+			return 1;
+		}
+	}
+
+	if (strcmp(mode, "listen")) {
+		msg = msg_new(ADPROF_CMD_PROF_START);
+		if (backend)
+			nla_put_string(msg, ADPROF_A_BACKEND, backend);
+		if (freq)
+			nla_put_u32(msg, ADPROF_A_FREQ, freq);
+		if (masklen)
+			nla_put(msg, ADPROF_A_CPUMASK, masklen, maskbytes);
+		if (buf_samples)
+			nla_put_u32(msg, ADPROF_A_BUF_SAMPLES, buf_samples);
+		if (max_bufs)
+			nla_put_u32(msg, ADPROF_A_MAX_BUFS, max_bufs);
+		if (flags)
+			nla_put_u32(msg, ADPROF_A_PROF_FLAGS, flags);
+		request(ctrl, msg, "start");
+	}
+
+	if (!data) {
+		usleep(secs * 1e6);
+		return 0;	/* closing ctrl ends an owned session */
+	}
+	if (optind < argc) {
+		fflush(stdout);
+		child = fork();
+		if (child < 0) {
+			perror("fork");
+			return 1;
+		}
+		if (!child) {
+			execvp(argv[optind], argv + optind);
+			perror(argv[optind]);
+			_exit(127);
+		}
+		secs = 1e9;
+	}
+	drain(data, now() + secs, child);
+	if (!strcmp(mode, "run")) {
+		/* Every message is queued before the stop is acknowledged. */
+		request(ctrl, msg_new(ADPROF_CMD_PROF_STOP), "stop");
+		drain(data, 0, 0);
+	}
+	summary();
+	return 0;
+
+usage:
+	fputs(usage, stderr);
+	return 2;
+}

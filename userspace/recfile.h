@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The file `adprofctl record` writes and `adprofctl report` reads
+ * (adprof.data by default). Integers are in the byte order of the machine
+ * that recorded; report refuses a file whose magic or sizes do not match.
+ *
+ *   struct adp_file_header                     64 bytes
+ *   chunks, each:
+ *     struct adp_chunk                          8 bytes: type, payload length
+ *     payload, then zero padding to a multiple of 8 bytes
+ *
+ * Chunk types:
+ *   ADP_CHUNK_BATCH  one SAMPLES message as received: struct adp_batch
+ *                    (CPU, per-CPU sequence number, samples lost before it)
+ *                    followed by its struct adprof_sample records, comm
+ *                    records included, in the kernel's order
+ *   ADP_CHUNK_MAPS   struct adp_maps (pid, when) followed by the text of
+ *                    /proc/PID/maps, taken when the pid first showed up and
+ *                    again at the end if it still ran: later snapshots of a
+ *                    pid come later in the file
+ *   ADP_CHUNK_END    struct adp_end: the recorder's totals, last in a file
+ *                    whose recording finished
+ *
+ * Readers skip chunk types they do not know.
+ */
+#ifndef ADPROF_RECFILE_H
+#define ADPROF_RECFILE_H
+
+#include <stdint.h>
+#include <linux/adprof.h>
+
+#define ADP_FILE_MAGIC		"ADPRFREC"
+#define ADP_FILE_VERSION	1
+
+/**
+ * struct adp_file_header - start of the file
+ * @magic: ADP_FILE_MAGIC, not NUL-terminated
+ * @version: ADP_FILE_VERSION
+ * @header_size: sizeof(struct adp_file_header)
+ * @sample_size: sizeof(struct adprof_sample)
+ * @freq: samples per second per CPU asked for (0: the kernel's default)
+ * @start_ns: CLOCK_MONOTONIC when the session started
+ * @end_ns: CLOCK_MONOTONIC when it stopped; 0 if recording was cut short
+ * @reserved: zero
+ */
+struct adp_file_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t header_size;
+	uint32_t sample_size;
+	uint32_t freq;
+	uint64_t start_ns;
+	uint64_t end_ns;
+	uint8_t reserved[24];
+};
+
+enum adp_chunk_type {
+	ADP_CHUNK_BATCH = 1,
+	ADP_CHUNK_MAPS = 2,
+	ADP_CHUNK_END = 3,
+};
+
+struct adp_chunk {
+	uint32_t type;
+	uint32_t len;		/* payload bytes, padding excluded */
+};
+
+struct adp_batch {
+	uint32_t cpu;
+	uint32_t seq;
+	uint64_t lost;
+	/* struct adprof_sample records[]; */
+};
+
+struct adp_maps {
+	uint32_t pid;
+	uint32_t reserved;
+	uint64_t time_ns;	/* CLOCK_MONOTONIC of the snapshot */
+	/* the text of /proc/PID/maps, not NUL-terminated */
+};
+
+struct adp_end {
+	uint64_t msgs;		/* SAMPLES messages received */
+	uint64_t samples;	/* sample records */
+	uint64_t comms;		/* comm records */
+	uint64_t lost;		/* sum of the messages' LOST */
+	uint64_t gaps;		/* messages missing from the sequences */
+	uint64_t overruns;	/* times the socket reported ENOBUFS */
+};
+
+#endif /* ADPROF_RECFILE_H */

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * adprofctl record: start a profiling session owned by this process, write
+ * every batch of the "samples" group to a file (format in recfile.h), and
+ * stop after -d, when the command exits, or on SIGINT/SIGTERM/SIGHUP.
+ *
+ * The group is joined on a socket of its own before the session starts,
+ * so the stream is read from its first message; the session is started on
+ * another socket, whose closing ends it if adprofctl dies. PROF_STOP is
+ * acknowledged once the kernel has sent the last batch, so reading the
+ * data socket until it is empty afterwards gets everything.
+ *
+ * The maps of each process are snapshotted when its pid first shows up,
+ * and again at the end, so report can name user functions of processes
+ * that exited meanwhile.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <linux/adprof.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+
+#include "cmd.h"
+#include "parse.h"
+#include "prof.h"
+#include "recfile.h"
+
+#define RCVBUF_BYTES	(32 << 20)
+#define MAPS_MAX	(16 << 20)
+
+static volatile sig_atomic_t rec_signal;
+
+struct rec_pid {
+	uint32_t pid;
+	char comm[ADPROF_COMM_LEN];	/* last named, maybe empty */
+};
+
+struct rec {
+	struct adp_ctx *ctx;
+	FILE *f;
+	int family;
+	int werr;			/* first write error, or 0 */
+	struct adp_end end;
+	int64_t *next_seq;		/* per CPU, -1 before its first message */
+	size_t ncpus;
+	struct rec_pid *pids;		/* open addressing set, pid 0 is empty */
+	size_t pid_slots, npids;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void rec_write(struct rec *r, const void *p, size_t len)
+{
+	if (!r->werr && len && fwrite(p, len, 1, r->f) != 1)
+		r->werr = errno ? errno : EIO;
+}
+
+static void rec_chunk(struct rec *r, uint32_t type, const void *head,
+		      size_t head_len, const void *data, size_t data_len)
+{
+	static const char pad[8];
+	struct adp_chunk c = { .type = type, .len = head_len + data_len };
+
+	rec_write(r, &c, sizeof(c));
+	rec_write(r, head, head_len);
+	rec_write(r, data, data_len);
+	rec_write(r, pad, -(size_t)c.len & 7);
+}
+
+static char *read_file(const char *path, size_t max, size_t *len)
+{
+	size_t size = 0, cap = 65536;
+	char *buf = malloc(cap);
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f || !buf) {
+		if (f)
+			fclose(f);
+		free(buf);
+		return NULL;
+	}
+	while ((n = fread(buf + size, 1, cap - size, f)) > 0) {
+		size += n;
+		if (size == cap) {
+			char *nb;
+
+			if (cap >= max)
+				break;
+			nb = realloc(buf, cap * 2);
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	*len = size;
+	return buf;
+}
+
+/* Write a MAPS chunk for @pid; a process gone already leaves none. */
+static void rec_maps(struct rec *r, uint32_t pid)
+{
+	struct adp_maps m = { .pid = pid, .time_ns = mono_ns() };
+	char path[64];
+	size_t len;
+	char *text;
+
+	snprintf(path, sizeof(path), "/proc/%" PRIu32 "/maps", pid);
+	text = read_file(path, MAPS_MAX, &len);
+	if (!text)
+		return;
+	rec_chunk(r, ADP_CHUNK_MAPS, &m, sizeof(m), text, len);
+	free(text);
+}
+
+/*
+ * Remember @pid; snapshot its maps the first time, and again when a comm
+ * record (@comm, else NULL) names it differently: it has exec'd.
+ */
+static void rec_pid(struct rec *r, uint32_t pid, const char *comm)
+{
+	struct rec_pid *p;
+	size_t i;
+
+	if (!pid)	/* the idle tasks: kernel only */
+		return;
+	if (r->npids * 2 >= r->pid_slots) {
+		size_t old = r->pid_slots, j;
+		struct rec_pid *op = r->pids;
+
+		r->pid_slots = old ? old * 2 : 1024;
+		r->pids = calloc(r->pid_slots, sizeof(*r->pids));
+		if (!r->pids) {
+			fprintf(stderr, "adprofctl: record: out of memory\n");
+			exit(EXIT_FAILURE);
+		}
+		for (j = 0; j < old; j++) {
+			if (!op[j].pid)
+				continue;
+			for (i = op[j].pid % r->pid_slots; r->pids[i].pid;
+			     i = (i + 1) % r->pid_slots)
+				;
+			r->pids[i] = op[j];
+		}
+		free(op);
+	}
+	for (i = pid % r->pid_slots; r->pids[i].pid; i = (i + 1) % r->pid_slots) {
+		p = &r->pids[i];
+		if (p->pid != pid)
+			continue;
+		if (comm && memcmp(p->comm, comm, sizeof(p->comm))) {
+			memcpy(p->comm, comm, sizeof(p->comm));
+			rec_maps(r, pid);
+		}
+		return;
+	}
+	p = &r->pids[i];
+	p->pid = pid;
+	if (comm)
+		memcpy(p->comm, comm, sizeof(p->comm));
+	r->npids++;
+	rec_maps(r, pid);
+}
+
+static void rec_seq(struct rec *r, uint32_t cpu, uint32_t seq)
+{
+	size_t n;
+
+	if (cpu >= r->ncpus) {
+		n = cpu + 64;
+		r->next_seq = realloc(r->next_seq, n * sizeof(*r->next_seq));
+		if (!r->next_seq) {
+			fprintf(stderr, "adprofctl: record: out of memory\n");
+			exit(EXIT_FAILURE);
+		}
+		while (r->ncpus < n)
+			r->next_seq[r->ncpus++] = -1;
+	}
+	/* A stream starts at 0: a later first number means lost messages. */
+	if (r->next_seq[cpu] < 0)
+		r->end.gaps += seq;
+	else
+		r->end.gaps += (uint32_t)(seq - (uint32_t)r->next_seq[cpu]);
+	r->next_seq[cpu] = (int64_t)seq + 1;
+}
+
+static int rec_msg(struct nl_msg *msg, void *arg)
+{
+	static const struct nla_policy policy[ADPROF_A_MAX + 1] = {
+		[ADPROF_A_CPU] = { .type = NLA_U32 },
+		[ADPROF_A_SEQ] = { .type = NLA_U32 },
+		[ADPROF_A_LOST] = { .type = NLA_U64 },
+	};
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[ADPROF_A_MAX + 1];
+	const struct adprof_sample *s;
+	struct adp_batch b;
+	struct rec *r = arg;
+	uint32_t i, n;
+
+	if (nlh->nlmsg_type != r->family ||
+	    genlmsg_hdr(nlh)->cmd != ADPROF_CMD_SAMPLES)
+		return NL_SKIP;
+	if (genlmsg_parse(nlh, 0, tb, ADPROF_A_MAX, policy) ||
+	    !tb[ADPROF_A_CPU] || !tb[ADPROF_A_SEQ] || !tb[ADPROF_A_LOST] ||
+	    !tb[ADPROF_A_SAMPLES] ||
+	    nla_len(tb[ADPROF_A_SAMPLES]) % sizeof(*s)) {
+		fprintf(stderr, "adprofctl: record: malformed SAMPLES message\n");
+		return NL_SKIP;
+	}
+	b.cpu = nla_get_u32(tb[ADPROF_A_CPU]);
+	b.seq = nla_get_u32(tb[ADPROF_A_SEQ]);
+	b.lost = nla_get_u64(tb[ADPROF_A_LOST]);
+	n = nla_len(tb[ADPROF_A_SAMPLES]) / sizeof(*s);
+	s = nla_data(tb[ADPROF_A_SAMPLES]);
+
+	r->end.msgs++;
+	r->end.lost += b.lost;
+	rec_seq(r, b.cpu, b.seq);
+	rec_chunk(r, ADP_CHUNK_BATCH, &b, sizeof(b), s, n * sizeof(*s));
+	for (i = 0; i < n; i++) {
+		if (s[i].flags & ADPROF_SAMPLE_F_COMM) {
+			r->end.comms++;
+			rec_pid(r, s[i].pid, s[i].comm);
+		} else {
+			r->end.samples++;
+			rec_pid(r, s[i].pid, NULL);
+		}
+	}
+	return NL_OK;
+}
+
+/* Read what the data socket holds; wait up to @ms for the first message. */
+static int rec_read(struct rec *r, struct nl_sock *sk, int ms)
+{
+	struct pollfd pfd = { .fd = nl_socket_get_fd(sk), .events = POLLIN };
+	int err;
+
+	for (;;) {
+		err = poll(&pfd, 1, ms);
+		if (err < 0 && errno == EINTR)
+			return 0;
+		if (err <= 0)
+			return err;
+		ms = 0;
+		err = nl_recvmsgs_default(sk);
+		if (err == -NLE_NOMEM) {
+			/* ENOBUFS: the socket overflowed; the sequence shows how much. */
+			r->end.overruns++;
+		} else if (err < 0 && err != -NLE_AGAIN) {
+			fprintf(stderr, "adprofctl: record: receive: %s\n",
+				nl_geterror(err));
+			return -EIO;
+		}
+	}
+}
+
+static void on_signal(int sig)
+{
+	rec_signal = sig;
+}
+
+static void progress(const struct rec *r, uint64_t start, bool done)
+{
+	if (done) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	fprintf(stderr, "\rrecording %" PRIu64 " s: %" PRIu64 " samples, %"
+		PRIu64 " lost, %" PRIu64 " gaps\033[K",
+		(uint64_t)((mono_ns() - start) / 1000000000ULL), r->end.samples,
+		r->end.lost, r->end.gaps);
+}
+
+static int data_open(struct adp_nl *data, struct rec *r)
+{
+	int size = RCVBUF_BYTES, fd;
+
+	if (adp_nl_open(data, "record"))
+		return -1;
+	if (adp_nl_join(data, ADPROF_MCGRP_SAMPLES)) {
+		adp_nl_close(data);
+		return -1;
+	}
+	r->family = data->family;
+	nl_socket_disable_seq_check(data->sk);
+	nl_socket_modify_cb(data->sk, NL_CB_VALID, NL_CB_CUSTOM, rec_msg, r);
+	nl_socket_set_nonblocking(data->sk);
+	nl_socket_enable_msg_peek(data->sk);
+	/* Room for seconds of samples; root may pass rmem_max. */
+	fd = nl_socket_get_fd(data->sk);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return 0;
+}
+
+static pid_t run_command(char **argv)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		fprintf(stderr, "adprofctl: record: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (!pid) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "adprofctl: record: %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		START_LONG_OPTS,
+		{ "duration", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{}
+	};
+	const char *path = "adprof.data";
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct adp_file_header h = { .version = ADP_FILE_VERSION };
+	struct start_args a = {};
+	struct rec r = { .ctx = ctx };
+	struct adp_nl ctl, data;
+	uint64_t dur_ms = 0, start, deadline, last = 0;
+	int c, ret, status, exit_code = EXIT_FAILURE;
+	bool tty = isatty(STDERR_FILENO), stopped = false;
+	pid_t child = 0;
+	struct nl_msg *msg;
+
+	while ((c = getopt_long(argc, argv, "+:" START_SHORT_OPTS "d:o:", opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			ret = parse_duration_ms(optarg, &dur_ms);
+			if (ret || !dur_ms)
+				return arg_error(ctx, "duration", optarg,
+						 ret ? ret : -ERANGE);
+			break;
+		case 'o':
+			path = optarg;
+			break;
+		default:
+			ret = start_opt(ctx, c, &a);
+			if (ret < 0)
+				return opt_error(ctx, c, argv);
+			if (ret)
+				return ret;
+		}
+	}
+
+	if (data_open(&data, &r))
+		return EXIT_FAILURE;
+	if (adp_nl_open(&ctl, "record"))
+		goto out_close_data;
+	r.f = fopen(path, "w");
+	if (!r.f) {
+		fprintf(stderr, "adprofctl: record: %s: %s\n", path, strerror(errno));
+		goto out_close_ctl;
+	}
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	memcpy(h.magic, ADP_FILE_MAGIC, sizeof(h.magic));
+	h.header_size = sizeof(h);
+	h.sample_size = sizeof(struct adprof_sample);
+	h.freq = a.freq;
+	h.start_ns = mono_ns();
+	rec_write(&r, &h, sizeof(h));
+
+	msg = start_msg(&a);
+	if (!msg) {
+		build_failed(ctx, msg);
+		goto out_close_ctl;
+	}
+	if (adp_request(&ctl, msg, NULL, NULL)) {
+		unlink(path);
+		goto out_close_ctl;
+	}
+	start = mono_ns();
+	if (optind < argc) {
+		child = run_command(argv + optind);
+		if (child < 0)
+			goto out_stop;
+	}
+	deadline = dur_ms ? start + dur_ms * 1000000ULL : 0;
+
+	while (!rec_signal) {
+		if (deadline && mono_ns() >= deadline)
+			break;
+		if (child && waitpid(child, &status, WNOHANG) == child) {
+			child = 0;
+			break;
+		}
+		if (rec_read(&r, data.sk, 100) < 0)
+			goto out_stop;
+		if (tty && mono_ns() - last >= 1000000000ULL) {
+			last = mono_ns();
+			progress(&r, start, false);
+		}
+	}
+	exit_code = EXIT_SUCCESS;
+
+out_stop:
+	msg = adp_msg_new(ADPROF_CMD_PROF_STOP, 0);
+	if (!msg || adp_request(&ctl, msg, NULL, NULL))
+		exit_code = EXIT_FAILURE;
+	else
+		stopped = true;
+	/* The stop is acknowledged after the last batch was sent. */
+	if (rec_read(&r, data.sk, 0) < 0)
+		exit_code = EXIT_FAILURE;
+	h.end_ns = stopped ? mono_ns() : 0;
+	if (tty)
+		progress(&r, start, true);
+	/* Recording ended first (-d or a signal): the command ends too. */
+	if (child)
+		kill(child, SIGTERM);
+out_close_ctl:
+	adp_nl_close(&ctl);
+out_close_data:
+	adp_nl_close(&data);
+	if (!r.f)
+		return EXIT_FAILURE;
+	if (r.end.msgs || stopped) {
+		size_t i;
+
+		/* Later maps of the processes still there, for late mmaps. */
+		for (i = 0; i < r.pid_slots; i++)
+			if (r.pids[i].pid)
+				rec_maps(&r, r.pids[i].pid);
+		rec_chunk(&r, ADP_CHUNK_END, &r.end, sizeof(r.end), NULL, 0);
+		if (!r.werr && (fseek(r.f, 0, SEEK_SET) ||
+				fwrite(&h, sizeof(h), 1, r.f) != 1))
+			r.werr = errno ? errno : EIO;
+		fprintf(stderr, "adprofctl: record: %" PRIu64 " samples, %" PRIu64
+			" comm records in %" PRIu64 " messages written to %s; lost %"
+			PRIu64 ", sequence gaps %" PRIu64 ", socket overruns %"
+			PRIu64 "\n", r.end.samples, r.end.comms, r.end.msgs, path,
+			r.end.lost, r.end.gaps, r.end.overruns);
+	}
+	if (fclose(r.f) && !r.werr)
+		r.werr = errno;
+	if (r.werr) {
+		fprintf(stderr, "adprofctl: record: %s: %s\n", path,
+			strerror(r.werr));
+		exit_code = EXIT_FAILURE;
+	}
+	free(r.next_seq);
+	free(r.pids);
+	return exit_code;
+}
