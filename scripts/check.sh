@@ -62,6 +62,13 @@ unit() {
 	cat "$tap"
 }
 
+spec() {
+	tests/spec/run.sh >"$res/25-spec.tap" 2>"$res/spec.err" ||
+		grep -q '^not ok' "$res/25-spec.tap" ||
+		{ echo "not ok - spec: checker failed"; sed 's/^/# /' "$res/spec.err"; } >>"$res/25-spec.tap"
+	cat "$res/25-spec.tap"
+}
+
 kunit() {
 	kunit/run.sh --tap "$res/40-kunit.tap"
 	cat "$res/40-kunit.tap"
@@ -82,6 +89,7 @@ stage deps scripts/deps.sh || { echo "not ok - deps: package install failed" >"$
 stage build build
 stage checkpatch style
 stage userspace unit
+stage spec spec
 stage kunit kunit
 stage kunit-sanitize kunit_sanitize
 stage vm vm

@@ -7,10 +7,10 @@ set -euo pipefail
 
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
-	linux-headers-amd64 linux-image-amd64 linux-source-6.1
+	linux-headers-amd64 linux-image-amd64 linux-source-6.1 linux-source-6.12
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev libcap2-bin util-linux
-	sparse python3 python3-yaml python3-jsonschema
+	sparse python3 python3-yaml python3-jsonschema python3-docutils
 	linux-perf
 )
 pkgs+=(${ADPROF_EXTRA_PKGS:-})
