@@ -16,7 +16,7 @@ export KVER
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
-.PHONY: all module userspace deps kunit kunit-sanitize vm-test check demo \
+.PHONY: all module userspace deps kunit kunit-sanitize vm-test fuzz stress unload-cycles check demo \
 	sparse checkpatch clean help
 
 all: module userspace
@@ -39,6 +39,19 @@ kunit-sanitize: deps
 vm-test: deps all
 	$(MAKE) -C userspace adprofctl.static
 	tests/vm/run.sh
+
+fuzz: deps all
+	$(MAKE) -C userspace adprofctl.static
+	VM_APPEND="adprof.fuzz=$(or $(FUZZ_COUNT),100000) adprof.seed=$(or $(SEED),1)" \
+		tests/vm/run.sh --only 90-fuzz
+
+stress: deps all
+	$(MAKE) -C userspace adprofctl.static
+	VM_APPEND="adprof.stress=$(or $(STRESS_SECONDS),60)" tests/vm/run.sh --only 80-stress
+
+unload-cycles: deps all
+	$(MAKE) -C userspace adprofctl.static
+	VM_APPEND="adprof.unload=$(or $(CYCLES),100)" tests/vm/run.sh --only 85-unload
 
 sparse:
 	$(KMAKE) C=2 W=1 modules

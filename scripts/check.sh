@@ -62,6 +62,31 @@ unit() {
 	cat "$tap"
 }
 
+# The client's unit tests again under ASan+UBSan; the client and the fuzzer
+# must build with them too (the guest runs the normal static builds).
+sanitize() {
+	local tap=$res/35-asan.tap d=$ADPROF_BUILD/asan nl
+	local san=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1)
+	nl=$(pkg-config --cflags --libs libnl-genl-3.0 libelf)
+	mkdir -p "$d"
+	if cc "${san[@]}" -Iuapi -Iuserspace -o "$d/test_parse" userspace/tests/test_parse.c \
+		userspace/parse.c userspace/json.c >"$d/build.log" 2>&1; then
+		ASAN_OPTIONS=detect_leaks=1 "$d/test_parse" 2>"$d/run.err" |
+			sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /&asan: /p' >"$tap"
+		[ "${PIPESTATUS[0]}" -eq 0 ] && [ ! -s "$d/run.err" ] ||
+			{ echo "not ok - asan: unit tests reported errors"; sed 's/^/# /' "$d/run.err" | head -20; } >>"$tap"
+	else
+		{ echo "not ok - asan: unit tests do not build"; sed 's/^/# /' "$d/build.log"; } >"$tap"
+	fi
+	# shellcheck disable=SC2086
+	quiet_ok "$tap" "asan: adprofctl builds with ASan+UBSan" \
+		cc "${san[@]}" -Iuapi -o "$d/adprofctl" $(ls userspace/*.c | grep -v static_nss) $nl
+	# shellcheck disable=SC2086
+	quiet_ok "$tap" "asan: adprof-fuzz builds with ASan+UBSan" \
+		cc "${san[@]}" -Iuapi -o "$d/adprof-fuzz" tests/fuzz/adprof-fuzz.c $nl
+	cat "$tap"
+}
+
 spec() {
 	tests/spec/run.sh >"$res/25-spec.tap" 2>"$res/spec.err" ||
 		grep -q '^not ok' "$res/25-spec.tap" ||
@@ -89,6 +114,7 @@ stage deps scripts/deps.sh || { echo "not ok - deps: package install failed" >"$
 stage build build
 stage checkpatch style
 stage userspace unit
+stage asan sanitize
 stage spec spec
 stage kunit kunit
 stage kunit-sanitize kunit_sanitize
