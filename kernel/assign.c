@@ -924,9 +924,9 @@ int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info)
 	char *ov;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, ADPROF_A_DEV_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, ADPROF_A_PCI_BUS) ||
-	    GENL_REQ_ATTR_CHECK(info, ADPROF_A_PCI_DEVFN))
+	if (adprof_nl_require(info, ADPROF_A_DEV_ID) ||
+	    adprof_nl_require(info, ADPROF_A_PCI_BUS) ||
+	    adprof_nl_require(info, ADPROF_A_PCI_DEVFN))
 		return -EINVAL;
 	if (info->attrs[ADPROF_A_PCI_SEGMENT])
 		segment = nla_get_u16(info->attrs[ADPROF_A_PCI_SEGMENT]);
@@ -1015,7 +1015,7 @@ int adprof_nl_dev_deassign(struct sk_buff *skb, struct genl_info *info)
 	struct adprof_dev *adev;
 	struct pci_dev *pdev;
 
-	if (GENL_REQ_ATTR_CHECK(info, ADPROF_A_DEV_ID))
+	if (adprof_nl_require(info, ADPROF_A_DEV_ID))
 		return -EINVAL;
 
 	mutex_lock(&adprof_lock);
@@ -1156,7 +1156,7 @@ int adprof_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, ADPROF_A_DEV_ID))
+	if (adprof_nl_require(info, ADPROF_A_DEV_ID))
 		return -EINVAL;
 
 	mutex_lock(&adprof_lock);
@@ -1241,8 +1241,8 @@ int adprof_nl_irq_assign(struct sk_buff *skb, struct genl_info *info)
 	u32 flags, host, guest;
 	int cap, err;
 
-	if (GENL_REQ_ATTR_CHECK(info, ADPROF_A_DEV_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, ADPROF_A_IRQ_FLAGS))
+	if (adprof_nl_require(info, ADPROF_A_DEV_ID) ||
+	    adprof_nl_require(info, ADPROF_A_IRQ_FLAGS))
 		return -EINVAL;
 	flags = nla_get_u32(fattr);
 	host = flags & ADPROF_IRQ_HOST_MASK;
@@ -1320,8 +1320,8 @@ int adprof_nl_irq_deassign(struct sk_buff *skb, struct genl_info *info)
 	u32 flags;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, ADPROF_A_DEV_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, ADPROF_A_IRQ_FLAGS))
+	if (adprof_nl_require(info, ADPROF_A_DEV_ID) ||
+	    adprof_nl_require(info, ADPROF_A_IRQ_FLAGS))
 		return -EINVAL;
 	flags = nla_get_u32(fattr);
 
@@ -1381,8 +1381,8 @@ int adprof_nl_msix_set_nr(struct sk_buff *skb, struct genl_info *info)
 	int size, err = 0;
 	u32 nr;
 
-	if (GENL_REQ_ATTR_CHECK(info, ADPROF_A_DEV_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, ADPROF_A_MSIX_NR))
+	if (adprof_nl_require(info, ADPROF_A_DEV_ID) ||
+	    adprof_nl_require(info, ADPROF_A_MSIX_NR))
 		return -EINVAL;
 	nr = nla_get_u32(nattr);
 
@@ -1434,9 +1434,9 @@ int adprof_nl_msix_set_entry(struct sk_buff *skb, struct genl_info *info)
 	u32 entry, gsi;
 	int err = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, ADPROF_A_DEV_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, ADPROF_A_MSIX_ENTRY) ||
-	    GENL_REQ_ATTR_CHECK(info, ADPROF_A_GSI))
+	if (adprof_nl_require(info, ADPROF_A_DEV_ID) ||
+	    adprof_nl_require(info, ADPROF_A_MSIX_ENTRY) ||
+	    adprof_nl_require(info, ADPROF_A_GSI))
 		return -EINVAL;
 	entry = nla_get_u32(eattr);
 	gsi = nla_get_u32(info->attrs[ADPROF_A_GSI]);
@@ -1485,7 +1485,7 @@ int adprof_nl_irq_ack(struct sk_buff *skb, struct genl_info *info)
 	struct adprof_dev *adev;
 	int err = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, ADPROF_A_DEV_ID))
+	if (adprof_nl_require(info, ADPROF_A_DEV_ID))
 		return -EINVAL;
 
 	mutex_lock(&adprof_lock);

@@ -5,7 +5,7 @@
  *
  * Validation lives in the policies (types, ranges, masks, unknown
  * attributes refused by strict parsing); handlers only check presence
- * (GENL_REQ_ATTR_CHECK) and the rules a policy cannot express.
+ * (adprof_nl_require) and the rules a policy cannot express.
  */
 #include <linux/adprof.h>
 #include <linux/capability.h>

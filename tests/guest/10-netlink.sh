@@ -14,7 +14,8 @@
 #   attribute not in the command's policy  EINVAL "Unsupported attribute"
 # each with the offending attribute in the extended ack (nlraw prints it
 # as bad-attr=NAME). A missing required attribute is EINVAL with
-# NLMSGERR_ATTR_MISS_TYPE (GENL_REQ_ATTR_CHECK; nlraw: miss-attr=NAME).
+# NLMSGERR_ATTR_MISS_TYPE and a message (adprof_nl_require; nlraw:
+# miss-attr=NAME).
 # Privilege: assignment commands need CAP_SYS_ADMIN, PROF_START/STOP/CLEAR
 # CAP_PERFMON or CAP_SYS_ADMIN, joining "irq" CAP_NET_ADMIN and "samples"
 # CAP_SYS_ADMIN; PROF_GET_INFO and PROF_GET_STAT need nothing.
@@ -36,8 +37,8 @@ pol() {
 miss() {
 	local cmd=$1 attr=$2
 	shift 2
-	refuse "$cmd without $attr: EINVAL naming it (miss-attr)" \
-		"^errno=EINVAL \([0-9]+\) extack=\"[^\"]*\" miss-attr=$attr( |\$)" \
+	refuse "$cmd without $attr: EINVAL with a message, naming it (miss-attr)" \
+		"^errno=EINVAL \([0-9]+\) extack=\"[^\"]+\" miss-attr=$attr( |\$)" \
 		nlraw "$cmd" "$@"
 }
 

@@ -83,10 +83,12 @@ for c in $(seq 0 $((NCPU - 1))); do
 done
 check "stream: no loss, no gap" test "$(val lost $P/run.out)$(val gaps $P/run.out)" = 00
 check "stream: pids named by comm records" test "$(val comm $P/run.out)" -gt 0
-pc=$(awk '$1 == "top_pc" { print $2 }' $P/run.out)
+# The user address, not the overall top one: on a starved guest a single
+# kernel address (interrupt return) can outweigh the hot loop's spread.
+pc=$(awk '$1 == "top_upc" { print $2 }' $P/run.out)
 set -- $(head -1 $P/spin2.out)
 in_hot() { [ $(($pc)) -ge $(($2)) ] && [ $(($pc)) -lt $(($3)) ]; }
-check "stream: spin's top pc $pc is in $1 [$2, $3)" in_hot "$@"
+check "stream: spin's top user pc $pc is in $1 [$2, $3)" in_hot "$@"
 
 # One session at a time.
 check "start detached" adprofctl start --detach

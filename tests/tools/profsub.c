@@ -17,7 +17,8 @@
  * The summary is one "key value" line each: msgs, records, samples, comm,
  * lost, gaps, overruns, bytes, kernel, user, per-CPU counts "cpuN", the
  * most sampled process "top_pid PID COMM COUNT" and its most sampled
- * address "top_pc 0xADDR COUNT". Exit status 0, or 1 with the reason on
+ * address "top_pc 0xADDR COUNT", and its most sampled user address
+ * "top_upc 0xADDR COUNT". Exit status 0, or 1 with the reason on
  * stderr ("start: ..." / "join: ..." followed by the libnl error).
  */
 #include <errno.h>
@@ -258,6 +259,15 @@ static void summary(void)
 			tpc = &st.pcs[i];
 	if (tpc)
 		printf("top_pc 0x%" PRIx64 " %" PRIu64 "\n", tpc->pc, tpc->n);
+	/* Its most sampled user address (below the x86-64 kernel half). */
+	tpc = NULL;
+	for (i = 0; i < PC_SLOTS; i++)
+		if (st.pcs[i].n && st.pcs[i].pid == top->pid &&
+		    st.pcs[i].pc < 0x800000000000ULL &&
+		    (!tpc || st.pcs[i].n > tpc->n))
+			tpc = &st.pcs[i];
+	if (tpc)
+		printf("top_upc 0x%" PRIx64 " %" PRIu64 "\n", tpc->pc, tpc->n);
 }
 
 int main(int argc, char **argv)

@@ -114,7 +114,7 @@ out=${tap:-$vm/results.tap}
 	results=$(sed -n '/ADPROF-BEGIN$/,/^ADPROF-DMESG-BEGIN/p' "$log" | grep -E '^(not )?ok ' || true)
 	if [ -n "$results" ]; then
 		echo "$results"
-	else
+	elif [ "$mode" != demo ]; then
 		# A boot that ran no test must never pass.
 		echo "not ok - vm: no test results from the guest"
 	fi
