@@ -16,7 +16,8 @@ export KVER
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
-.PHONY: all module userspace deps kunit kunit-sanitize vm-test fuzz stress unload-cycles check demo \
+.PHONY: all module userspace deps kunit kunit-sanitize vm-test fuzz stress unload-cycles privileges check demo \
+	deps-6.12 check-all dkms install \
 	sparse checkpatch clean help
 
 all: module userspace
@@ -47,11 +48,16 @@ fuzz: deps all
 
 stress: deps all
 	$(MAKE) -C userspace adprofctl.static
-	VM_APPEND="adprof.stress=$(or $(STRESS_SECONDS),60)" tests/vm/run.sh --only 80-stress
+	VM_APPEND="adprof.stress=$(or $(STRESS_SECONDS),60) adprof.leak_cycles=$(or $(LEAK_CYCLES),100)" \
+		tests/vm/run.sh --only 80-stress
 
 unload-cycles: deps all
 	$(MAKE) -C userspace adprofctl.static
 	VM_APPEND="adprof.unload=$(or $(CYCLES),100)" tests/vm/run.sh --only 85-unload
+
+privileges: deps all
+	$(MAKE) -C userspace adprofctl.static
+	tests/vm/run.sh --only 70-privs --results tests/results
 
 sparse:
 	$(KMAKE) C=2 W=1 modules
@@ -61,6 +67,31 @@ checkpatch:
 
 check:
 	scripts/check.sh
+
+# Both LTS kernels: 6.12's packages on demand, make check on each.
+deps-6.12:
+	ADPROF_KERNELS=6.12 scripts/deps.sh
+
+check-all:
+	scripts/check-all.sh
+
+# dkms add + build in a private DKMS tree under build/dkms (never /var/lib/dkms).
+dkms: deps
+	scripts/dkms.sh
+
+# The module into /lib/modules/$(KVER)/updates/kernel/, adprofctl and its man page
+# under $(PREFIX); DESTDIR (or INSTALL_MOD_PATH) stages them, without depmod.
+PREFIX ?= /usr/local
+INSTALL_MOD_PATH ?= $(DESTDIR)
+# Debian's headers ship no signing key: do not try to sign with one.
+install: all
+	$(KMAKE) modules_install INSTALL_MOD_DIR=updates INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
+		CONFIG_MODULE_SIG_ALL=
+	install -D -m 755 userspace/adprofctl $(DESTDIR)$(PREFIX)/bin/adprofctl
+	install -D -m 644 Documentation/adprofctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/adprofctl.8
+ifeq ($(DESTDIR)$(INSTALL_MOD_PATH),)
+	depmod -a $(KVER)
+endif
 
 demo:
 	scripts/demo.sh

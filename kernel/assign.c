@@ -56,6 +56,7 @@
 #include <net/genetlink.h>
 
 #include "assign.h"
+#include "compat.h"
 #include "debugfs.h"
 #include "intx.h"
 #include "irq_type.h"
@@ -63,11 +64,6 @@
 #include "netlink.h"
 
 #define ADPROF_PCI_DRIVER	"adprof"
-
-/* PCI_IRQ_LEGACY was renamed in 6.8 and later removed. */
-#ifndef PCI_IRQ_INTX
-#define PCI_IRQ_INTX		PCI_IRQ_LEGACY
-#endif
 
 static unsigned int max_devs = 64;
 module_param(max_devs, uint, 0444);
@@ -735,18 +731,6 @@ err_free_state:
 	return err;
 }
 
-/* device_lock is held; drop the override DEV_ASSIGN set. */
-static void adprof_clear_override(struct pci_dev *pdev)
-{
-	const char *ov = pdev->driver_override;
-
-	device_lock_assert(&pdev->dev);
-	if (ov && !strcmp(ov, ADPROF_PCI_DRIVER)) {
-		pdev->driver_override = NULL;
-		kfree(ov);
-	}
-}
-
 /*
  * Called with device_lock held by DEV_DEASSIGN's release, module unload
  * (pci_unregister_driver), sysfs unbind and hot-unplug alike.
@@ -777,7 +761,7 @@ static void adprof_pci_remove(struct pci_dev *pdev)
 	 * until then no host driver can grab the device.
 	 */
 	if (!deassigning)
-		adprof_clear_override(pdev);
+		adprof_override_drop(pdev, ADPROF_PCI_DRIVER);
 	pci_set_drvdata(pdev, NULL);
 
 	mutex_lock(&adprof_lock);
@@ -893,11 +877,9 @@ static int adprof_set_override(struct pci_dev *pdev, const char *ov,
 			       "device is bound to host driver %s: unbind it first",
 			       dev->driver->name);
 		err = -EBUSY;
-	} else if (pdev->driver_override) {
+	} else if (adprof_override_claim(pdev, ov)) {
 		NL_SET_ERR_MSG(extack, "device has a driver_override: clear it first");
 		err = -EBUSY;
-	} else {
-		pdev->driver_override = ov;
 	}
 	device_unlock(dev);
 	return err;
@@ -990,7 +972,7 @@ int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 
 err_clear_override:
-	driver_set_override(&pdev->dev, &pdev->driver_override, "", 0);
+	adprof_override_clear(pdev);
 err_unreserve:
 	adprof_unreserve(adev);
 err_free:
@@ -1031,7 +1013,7 @@ int adprof_nl_dev_deassign(struct sk_buff *skb, struct genl_info *info)
 
 	/* A sysfs unbind may have beaten us to it: then this does nothing. */
 	device_release_driver(&pdev->dev);
-	driver_set_override(&pdev->dev, &pdev->driver_override, "", 0);
+	adprof_override_clear(pdev);
 	pci_dev_put(pdev);
 	return 0;
 }

@@ -6,6 +6,11 @@
 #ifndef _ADPROF_COMPAT_H
 #define _ADPROF_COMPAT_H
 
+#include <linux/device.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
 #include <net/genetlink.h>
 
 /*
@@ -22,6 +27,85 @@
 #define adprof_genl_pre_ops genl_split_ops
 #else
 #define adprof_genl_pre_ops genl_ops
+#endif
+
+/* PCI_IRQ_LEGACY was renamed in 6.8 and later removed. */
+#ifndef PCI_IRQ_INTX
+#define PCI_IRQ_INTX		PCI_IRQ_LEGACY
+#endif
+
+/*
+ * A device's driver_override: in struct pci_dev under device_lock on 6.1;
+ * in struct device under its own spinlock on Debian's 6.12.y (a backport
+ * of the driver core's generic override, see Kbuild), where sysfs writes
+ * it without device_lock. Callers hold device_lock for the first two.
+ */
+#ifdef ADPROF_HAVE_DEVICE_DRIVER_OVERRIDE
+
+/* Install @ov (kmalloc'ed, owned on success) unless an override is set. */
+static inline int adprof_override_claim(struct pci_dev *pdev, const char *ov)
+{
+	struct device *dev = &pdev->dev;
+	int err = 0;
+
+	/* Test and set as one, as the core's own setter does. */
+	spin_lock(&dev->driver_override.lock);
+	if (dev->driver_override.name)
+		err = -EBUSY;
+	else
+		dev->driver_override.name = ov;
+	spin_unlock(&dev->driver_override.lock);
+	return err;
+}
+
+/* Drop the override if it is still @name. */
+static inline void adprof_override_drop(struct pci_dev *pdev, const char *name)
+{
+	struct device *dev = &pdev->dev;
+	const char *old = NULL;
+
+	spin_lock(&dev->driver_override.lock);
+	if (dev->driver_override.name && !strcmp(dev->driver_override.name, name)) {
+		old = dev->driver_override.name;
+		dev->driver_override.name = NULL;
+	}
+	spin_unlock(&dev->driver_override.lock);
+	kfree(old);
+}
+
+/* Clear any override; takes the locks it needs (no device_lock held). */
+static inline void adprof_override_clear(struct pci_dev *pdev)
+{
+	device_set_driver_override(&pdev->dev, "");
+}
+
+#else
+
+static inline int adprof_override_claim(struct pci_dev *pdev, const char *ov)
+{
+	device_lock_assert(&pdev->dev);
+	if (pdev->driver_override)
+		return -EBUSY;
+	pdev->driver_override = ov;
+	return 0;
+}
+
+static inline void adprof_override_drop(struct pci_dev *pdev, const char *name)
+{
+	const char *ov = pdev->driver_override;
+
+	device_lock_assert(&pdev->dev);
+	if (ov && !strcmp(ov, name)) {
+		pdev->driver_override = NULL;
+		kfree(ov);
+	}
+}
+
+static inline void adprof_override_clear(struct pci_dev *pdev)
+{
+	driver_set_override(&pdev->dev, &pdev->driver_override, "", 0);
+}
+
 #endif
 
 #endif /* _ADPROF_COMPAT_H */

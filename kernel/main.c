@@ -56,3 +56,4 @@ module_exit(adprof_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("PCI device assignment to userspace and sampling profiler");
 MODULE_ALIAS_GENL_FAMILY("adprof");
+MODULE_VERSION(ADPROF_PKG_VERSION);

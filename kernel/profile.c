@@ -47,6 +47,12 @@
  * frees buffers a previous session left unread: the stream restarts at
  * sequence 0 and they do not belong to it.
  *
+ * Statistics. Unread buffers are freed only by a clear, which also zeroes
+ * every counter, as tprof_clear() does: PROF_CLEAR, PROF_START, and the
+ * close of the owner's socket (tprof's close). So each session counts from
+ * zero, and every record in sample was streamed (stream_samples), failed
+ * to stream (stream_error_samples) or is still on the list (onlist_sample).
+ *
  * Locking order:
  *  adprof_prof_lock -> cpus_read_lock() -> adprof_prof_reader_lock
  *  adprof_prof_lock -> adprof_prof_reader_lock -> adprof_prof_list.lock
@@ -455,6 +461,23 @@ static void adprof_prof_drain(void)
 	}
 }
 
+/*
+ * Free the unread buffers and zero the statistics, at once for readers of
+ * the statistics: the reader lock keeps the streamer out, and a buffer a
+ * tick adds meanwhile is freed and uncounted with the rest.
+ */
+static void adprof_prof_clear(void)
+{
+	lockdep_assert_held(&adprof_prof_reader_lock);
+
+	adprof_prof_drain();
+	adprof_buflist_clear(&adprof_prof_list);
+	atomic64_set(&adprof_stream_msgs, 0);
+	atomic64_set(&adprof_stream_samples, 0);
+	atomic64_set(&adprof_stream_errors, 0);
+	atomic64_set(&adprof_stream_error_samples, 0);
+}
+
 /* -------------------- rotation */
 
 /*
@@ -701,14 +724,17 @@ static int adprof_prof_start_events(struct genl_info *info)
 	return 0;
 }
 
-/* A new stream: leftovers of an earlier session do not belong to it. */
+/*
+ * A new stream: leftovers of an earlier session do not belong to it, and
+ * the statistics count this session from zero.
+ */
 static void adprof_prof_reset_streams(void)
 {
 	struct adprof_prof_cpu *c;
 	unsigned int cpu;
 
 	mutex_lock(&adprof_prof_reader_lock);
-	adprof_prof_drain();
+	adprof_prof_clear();
 	adprof_buflist_set_max(&adprof_prof_list, adprof_prof_max_bufs);
 	for_each_possible_cpu(cpu) {
 		c = adprof_prof_cpu(cpu);
@@ -813,6 +839,9 @@ out_unlock:
  * @skb: the request
  * @info: its attributes, validated by the policy
  *
+ * Buffers left unread by an earlier session are freed and the statistics
+ * zeroed, as PROF_CLEAR does.
+ *
  * Return: 0, -EBUSY if a session runs, -ENOENT for an unknown backend,
  * -EOPNOTSUPP if it cannot run here, -EINVAL for a bad CPU mask, -ENOMEM.
  */
@@ -856,12 +885,7 @@ int adprof_nl_prof_stop(struct sk_buff *skb, struct genl_info *info)
 int adprof_nl_prof_clear(struct sk_buff *skb, struct genl_info *info)
 {
 	mutex_lock(&adprof_prof_reader_lock);
-	adprof_prof_drain();
-	adprof_buflist_clear(&adprof_prof_list);
-	atomic64_set(&adprof_stream_msgs, 0);
-	atomic64_set(&adprof_stream_samples, 0);
-	atomic64_set(&adprof_stream_errors, 0);
-	atomic64_set(&adprof_stream_error_samples, 0);
+	adprof_prof_clear();
 	mutex_unlock(&adprof_prof_reader_lock);
 	return 0;
 }
@@ -1007,8 +1031,9 @@ err_free:
  * @net: its namespace
  * @portid: its port id
  *
- * If it owned the session, stop the session and free the unread buffers,
- * as tprof's close does. Process context, may sleep.
+ * If it owned the session, stop the session and clear (free the unread
+ * buffers, zero the statistics), as tprof's close does. Process context,
+ * may sleep.
  */
 void adprof_prof_release(struct net *net, u32 portid)
 {
@@ -1017,7 +1042,7 @@ void adprof_prof_release(struct net *net, u32 portid)
 	    net_eq(adprof_prof_owner_net, net)) {
 		adprof_prof_stop_locked(false);
 		mutex_lock(&adprof_prof_reader_lock);
-		adprof_prof_drain();
+		adprof_prof_clear();
 		mutex_unlock(&adprof_prof_reader_lock);
 	}
 	mutex_unlock(&adprof_prof_lock);

@@ -9,10 +9,14 @@
 # Usage: kunit/run.sh [--sanitize] [--tap FILE]
 #   --sanitize  also enable KASAN and lockdep (own build directory)
 #   --tap FILE  write one TAP line per KUnit case to FILE
+# Env: KSRC_VER, the source tree's series (6.1 or 6.12; default: KVER's
+#      series, else 6.1)
 set -euo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 
-KSRC_VER=${KSRC_VER:-6.1}
+# The source series follows the guest kernel: KVER=6.12.x -> 6.12.
+kver_series=$(echo "${KVER:-}" | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p')
+KSRC_VER=${KSRC_VER:-${kver_series:-6.1}}
 variant=plain
 tap=
 while [ $# -gt 0 ]; do

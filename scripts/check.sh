@@ -104,6 +104,16 @@ kunit_sanitize() {
 	cat "$res/45-kunit-sanitize.tap"
 }
 
+# Installing as a user would (issue 7): a DKMS build in a private tree,
+# whose module the guest's 95-dkms.sh loads, so before vm; make install
+# into a DESTDIR; the man page. See scripts/install-check.sh.
+install_check() {
+	scripts/install-check.sh --tap "$res/48-install.tap" ||
+		grep -q '^not ok' "$res/48-install.tap" ||
+		echo "not ok - install: scripts/install-check.sh failed" >>"$res/48-install.tap"
+	cat "$res/48-install.tap"
+}
+
 vm() {
 	tests/vm/run.sh --tap "$res/50-vm.tap" ||
 		[ -s "$res/50-vm.tap" ] || echo "not ok - vm: runner failed" >"$res/50-vm.tap"
@@ -118,6 +128,7 @@ stage asan sanitize
 stage spec spec
 stage kunit kunit
 stage kunit-sanitize kunit_sanitize
+stage install install_check
 stage vm vm
 
 passed=$(cat "$res"/*.tap | grep -c '^ok ')

@@ -4,7 +4,8 @@
 # Print the kernel build directory to build against, and say on stderr
 # which one was picked. With KVER set, that version's headers; else the
 # running kernel's build dir when present; else the newest Debian
-# linux-headers-*-amd64 whose /boot/vmlinuz-* exists (a guest can boot it).
+# linux-headers-6.1.*-amd64, then any linux-headers-*-amd64, whose
+# /boot/vmlinuz-* exists (a guest can boot it).
 set -eu
 if [ "${1:-}" = --kver ]; then
 	# The version a build directory belongs to, for the guest's kernel.
@@ -28,7 +29,10 @@ if [ -f "$d/Makefile" ]; then
 	echo "$d"
 	exit 0
 fi
-for d in $(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -rV); do
+# The default series (6.1, linux-headers-amd64) before any other installed
+# one, so that installing 6.12 for 'make check KVER=...' changes nothing else.
+for d in $(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -rV) \
+	 $(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -rV); do
 	v=${d#/usr/src/linux-headers-}
 	if [ -f "/boot/vmlinuz-$v" ] && [ -f "$d/Makefile" ]; then
 		echo "adprof: building against $v ($d)" >&2

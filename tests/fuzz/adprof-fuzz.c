@@ -7,8 +7,13 @@
  * values, random header flags, and dumps abandoned half-way.
  *
  * usage: adprof-fuzz [-s SEED] [-n COUNT] [-v]
- * Prints a summary: messages sent, replies by errno. Exit 0 when the
- * family still answers PROF_GET_INFO at the end, 1 otherwise.
+ * Half the messages are well formed instead: a real command with only its
+ * own attributes, each of the right type and mostly of a plausible value
+ * (device ids 1-3, the guest's edu and virtio-rng addresses), so that they
+ * pass the policy and reach the handlers' own rules and state.
+ * Prints a summary: messages sent (well-formed ones apart), replies by
+ * errno. Exit 0 when the family still answers PROF_GET_INFO at the end, 1
+ * otherwise.
  */
 #include <errno.h>
 #include <poll.h>
@@ -145,6 +150,134 @@ static void put_attr(struct msgbuf *m, int depth)
 		a->nla_len = rnd_below(0x200);
 }
 
+/* ------------------------------------------------- well-formed messages */
+
+struct fattr {
+	uint16_t type;
+	uint8_t len;		/* 1, 2, 4; 0: string; 255: CPU mask */
+};
+
+#define A(t, l) { ADPROF_A_##t, l }
+static const struct fattr a_assign[] = {
+	A(DEV_ID, 4), A(PCI_SEGMENT, 2), A(PCI_BUS, 1), A(PCI_DEVFN, 1),
+	A(DEV_FLAGS, 4), { 0, 0 } };
+static const struct fattr a_id[] = { A(DEV_ID, 4), { 0, 0 } };
+static const struct fattr a_irq[] = {
+	A(DEV_ID, 4), A(IRQ_FLAGS, 4), A(GUEST_IRQ, 4), { 0, 0 } };
+static const struct fattr a_irq_de[] = { A(DEV_ID, 4), A(IRQ_FLAGS, 4), { 0, 0 } };
+static const struct fattr a_msix_nr[] = { A(DEV_ID, 4), A(MSIX_NR, 4), { 0, 0 } };
+static const struct fattr a_msix_entry[] = {
+	A(DEV_ID, 4), A(MSIX_ENTRY, 4), A(GSI, 4), { 0, 0 } };
+static const struct fattr a_start[] = {
+	A(BACKEND, 0), A(FREQ, 4), A(CPUMASK, 255), A(BUF_SAMPLES, 4),
+	A(MAX_BUFS, 4), A(PROF_FLAGS, 4), { 0, 0 } };
+static const struct fattr a_none[] = { { 0, 0 } };
+#undef A
+
+static const struct fattr *const cmd_attrs[ADPROF_CMD_PROF_CLEAR + 1] = {
+	[ADPROF_CMD_DEV_ASSIGN] = a_assign,
+	[ADPROF_CMD_DEV_DEASSIGN] = a_id,
+	[ADPROF_CMD_DEV_GET] = a_id,
+	[ADPROF_CMD_IRQ_ASSIGN] = a_irq,
+	[ADPROF_CMD_IRQ_DEASSIGN] = a_irq_de,
+	[ADPROF_CMD_MSIX_SET_NR] = a_msix_nr,
+	[ADPROF_CMD_MSIX_SET_ENTRY] = a_msix_entry,
+	[ADPROF_CMD_IRQ_ACK] = a_id,
+	[ADPROF_CMD_PROF_GET_INFO] = a_none,
+	[ADPROF_CMD_PROF_START] = a_start,
+	[ADPROF_CMD_PROF_STOP] = a_none,
+	[ADPROF_CMD_PROF_GET_STAT] = a_none,
+	[ADPROF_CMD_PROF_CLEAR] = a_none,
+};
+
+/* A value that mostly makes sense for @type; sometimes an interesting one. */
+static uint64_t plausible(uint16_t type)
+{
+	/* edu and virtio-rng (00:03.0, 00:04.0), the host bridge, ISA, none */
+	static const uint8_t devfns[] = { 0x18, 0x18, 0x20, 0x00, 0x08, 0xf8 };
+	static const uint32_t flags[] = {
+		ADPROF_IRQ_HOST_MSI | ADPROF_IRQ_GUEST_MSI,
+		ADPROF_IRQ_HOST_INTX | ADPROF_IRQ_GUEST_INTX,
+		ADPROF_IRQ_HOST_MSIX | ADPROF_IRQ_GUEST_MSIX,
+		ADPROF_IRQ_HOST_MSI, ADPROF_IRQ_GUEST_MSIX, ADPROF_IRQ_ALL,
+		ADPROF_IRQ_HOST_INTX | ADPROF_IRQ_GUEST_MSI,
+	};
+
+	if (rnd_below(8) == 0)
+		return interesting();
+	switch (type) {
+	case ADPROF_A_DEV_ID:
+		return 1 + rnd_below(3);
+	case ADPROF_A_PCI_SEGMENT:
+	case ADPROF_A_PCI_BUS:
+	case ADPROF_A_DEV_FLAGS:
+		return 0;
+	case ADPROF_A_PCI_DEVFN:
+		return devfns[rnd_below(sizeof(devfns))];
+	case ADPROF_A_IRQ_FLAGS:
+		return flags[rnd_below(sizeof(flags) / sizeof(flags[0]))];
+	case ADPROF_A_MSIX_NR:
+		return 1 + rnd_below(5);
+	case ADPROF_A_MSIX_ENTRY:
+		return rnd_below(5);
+	case ADPROF_A_FREQ:
+		return 1 + rnd_below(20000);
+	case ADPROF_A_BUF_SAMPLES:
+		return ADPROF_BUF_SAMPLES_MIN + rnd_below(4096);
+	case ADPROF_A_MAX_BUFS:
+		return 1 + rnd_below(16);
+	case ADPROF_A_PROF_FLAGS:
+		return rnd_below(2) ? ADPROF_PROF_F_DETACH : 0;
+	default:
+		return rnd_below(64);
+	}
+}
+
+/* A real command with its own attributes, each of the right type. */
+static void build_valid(struct msgbuf *m)
+{
+	static const char *const backends[] = { "cpu-clock", "cycles", "nope", "" };
+	const struct fattr *a;
+	uint16_t cmd = 1 + rnd_below(ADPROF_CMD_PROF_CLEAR);
+	struct genlmsghdr *g = (struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
+
+	g->cmd = cmd;
+	for (a = cmd_attrs[cmd]; a->type; a++) {
+		const char *str = backends[rnd_below(4)];
+		struct nlattr *na;
+		unsigned char *p;
+		uint64_t v;
+		size_t len;
+
+		if (rnd_below(8) == 0)
+			continue;
+		v = plausible(a->type);
+		len = a->len;
+		if (a->len == 0)
+			len = strlen(str) + 1;
+		else if (a->len == 255)
+			len = 1 + rnd_below(4);
+		na = put(m, NLA_HDRLEN);
+		p = put(m, len);
+		if (!na || !p)
+			return;
+		na->nla_type = a->type;
+		na->nla_len = NLA_HDRLEN + len;
+		if (a->len == 0) {
+			memcpy(p, str, len);
+		} else if (a->len == 255) {
+			memset(p, 0, len);
+			p[0] = 1 + rnd_below(3);	/* CPUs 0 and 1 */
+			if (rnd_below(8) == 0)
+				p[len - 1] |= 0x80;	/* one that does not exist */
+		} else {
+			memcpy(p, &v, len);
+		}
+	}
+}
+
+static long wellformed;
+
 static void build(struct msgbuf *m, uint16_t family, uint32_t seq, int *dump)
 {
 	struct nlmsghdr *nlh;
@@ -165,6 +298,22 @@ static void build(struct msgbuf *m, uint16_t family, uint32_t seq, int *dump)
 	g->cmd = rnd_below(10) ? 1 + rnd_below(ADPROF_CMD_MAX) : rnd();
 	g->version = rnd_below(20) ? ADPROF_GENL_VERSION : rnd();
 	g->reserved = rnd_below(30) ? 0 : rnd();
+
+	if (rnd_below(2)) {
+		g->version = ADPROF_GENL_VERSION;
+		g->reserved = 0;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+		*dump = 0;
+		build_valid(m);
+		/* DEV_GET as a dump now and then */
+		if (g->cmd == ADPROF_CMD_DEV_GET && rnd_below(4) == 0) {
+			nlh->nlmsg_flags |= NLM_F_DUMP;
+			*dump = 1;
+		}
+		nlh->nlmsg_len = m->len;
+		wellformed++;
+		return;
+	}
 
 	n = rnd_below(7);
 	while (n--)
@@ -297,8 +446,8 @@ int main(int argc, char **argv)
 	drain(fd, 100, 0);
 	close(fd);
 
-	printf("adprof-fuzz: seed %llu sent %ld replies %ld dumps-abandoned %ld\n",
-	       seed, count, replies, dumps_abandoned);
+	printf("adprof-fuzz: seed %llu sent %ld (well-formed %ld) replies %ld dumps-abandoned %ld\n",
+	       seed, count, wellformed, replies, dumps_abandoned);
 	printf("adprof-fuzz: acks %ld", counts[0]);
 	for (c = 1; c < 256; c++)
 		if (counts[c])

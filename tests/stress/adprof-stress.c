@@ -5,9 +5,17 @@
  * answer must be success or one of the errnos design.md documents for
  * that situation; anything else is reported and fails the run.
  *
- * usage: adprof-stress -d SECONDS [-c CLIENTS] [-s SEED] BUS:DEVFN...
+ * usage: adprof-stress -d SECONDS [-c CLIENTS] [-s SEED] [-l CYCLES] BUS:DEVFN...
  *   each BUS:DEVFN (hex, e.g. 00:20 for 00:04.0) is a device the clients
  *   may assign; the caller arranges that none is bound to a host driver.
+ *   -l first runs CYCLES full life cycles, one request at a time, each
+ *   of which must succeed: every device assigned, its interrupts routed
+ *   (MSI-X with two entries where it has MSI-X, else MSI, then INTx with
+ *   an ack), listed, released (explicitly on odd cycles, by DEV_DEASSIGN
+ *   on even ones) and deassigned; then a profiling session started with
+ *   small buffers, read, and ended by PROF_STOP or by closing its socket.
+ *   A leak of one object per device, vector or session shows as CYCLES
+ *   objects (tests/guest/80-stress.sh counts them); -d 0 runs no clients.
  * Prints per-client operation counts; exit 0 when nothing unexpected.
  */
 #include <errno.h>
@@ -246,6 +254,136 @@ static int do_op(int *fd, enum op op)
 	return transact(*fd, &r);
 }
 
+/* ---------------------------------------------------------- cycles */
+
+static long cycle_ops, cycle_bad;
+
+/* One request of a cycle: must answer @want (0, or an errno). */
+static int step(int fd, struct req *r, long cycle, const char *what, int want)
+{
+	int err = transact(fd, r);
+
+	cycle_ops++;
+	if (err != want) {
+		cycle_bad++;
+		printf("cycle %ld: %s: %s (%d), wanted %d\n", cycle, what,
+		       strerror(err), err, want);
+	}
+	return err;
+}
+
+static void irq_req(struct req *r, uint32_t id, uint8_t cmd, uint32_t flags)
+{
+	req_init(r, cmd, 0);
+	put_u32(r, ADPROF_A_DEV_ID, id);
+	put_u32(r, ADPROF_A_IRQ_FLAGS, flags);
+	if (cmd == ADPROF_CMD_IRQ_ASSIGN)
+		put_u32(r, ADPROF_A_GUEST_IRQ, 40);
+}
+
+static void dev_cycle(int fd, long i, unsigned int d)
+{
+	const uint32_t msi = ADPROF_IRQ_HOST_MSI | ADPROF_IRQ_GUEST_MSI;
+	const uint32_t msix = ADPROF_IRQ_HOST_MSIX | ADPROF_IRQ_GUEST_MSIX;
+	const uint32_t intx = ADPROF_IRQ_HOST_INTX | ADPROF_IRQ_GUEST_INTX;
+	uint32_t id = 100 + d, e, flags;
+	struct req r;
+	int err;
+
+	req_init(&r, ADPROF_CMD_DEV_ASSIGN, 0);
+	put_u32(&r, ADPROF_A_DEV_ID, id);
+	put_u8(&r, ADPROF_A_PCI_BUS, bus[d]);
+	put_u8(&r, ADPROF_A_PCI_DEVFN, devfn[d]);
+	if (step(fd, &r, i, "assign", 0))
+		return;
+
+	req_init(&r, ADPROF_CMD_MSIX_SET_NR, 0);
+	put_u32(&r, ADPROF_A_DEV_ID, id);
+	put_u32(&r, ADPROF_A_MSIX_NR, 2);
+	err = transact(fd, &r);
+	cycle_ops++;
+	if (!err) {
+		for (e = 0; e < 2; e++) {
+			req_init(&r, ADPROF_CMD_MSIX_SET_ENTRY, 0);
+			put_u32(&r, ADPROF_A_DEV_ID, id);
+			put_u32(&r, ADPROF_A_MSIX_ENTRY, e);
+			put_u32(&r, ADPROF_A_GSI, 200 + e);
+			step(fd, &r, i, "msix-entry", 0);
+		}
+		flags = msix;
+	} else if (err == EOPNOTSUPP) {
+		flags = msi;
+	} else {
+		cycle_bad++;
+		printf("cycle %ld: msix-nr: %s (%d)\n", i, strerror(err), err);
+		flags = msi;
+	}
+	irq_req(&r, id, ADPROF_CMD_IRQ_ASSIGN, flags);
+	step(fd, &r, i, flags == msix ? "irq-msix" : "irq-msi", 0);
+
+	req_init(&r, ADPROF_CMD_DEV_GET, 1);
+	step(fd, &r, i, "dump", 0);
+
+	if (i % 2) {
+		irq_req(&r, id, ADPROF_CMD_IRQ_DEASSIGN, flags);
+		step(fd, &r, i, "irq-deassign", 0);
+		if (flags == msi) {
+			irq_req(&r, id, ADPROF_CMD_IRQ_ASSIGN, intx);
+			step(fd, &r, i, "irq-intx", 0);
+			req_init(&r, ADPROF_CMD_IRQ_ACK, 0);
+			put_u32(&r, ADPROF_A_DEV_ID, id);
+			step(fd, &r, i, "ack", 0);
+		}
+	}
+
+	req_init(&r, ADPROF_CMD_DEV_DEASSIGN, 0);
+	put_u32(&r, ADPROF_A_DEV_ID, id);
+	step(fd, &r, i, "deassign", 0);
+}
+
+static void prof_cycle(long i)
+{
+	int fd = sock_open(), v = grp_samples;
+	struct req r;
+
+	req_init(&r, ADPROF_CMD_PROF_START, 0);
+	put_u32(&r, ADPROF_A_FREQ, 1000);
+	put_u32(&r, ADPROF_A_BUF_SAMPLES, ADPROF_BUF_SAMPLES_MIN);
+	put_u32(&r, ADPROF_A_MAX_BUFS, 4);
+	if (step(fd, &r, i, "start", 0))
+		goto out;
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &v, sizeof(v))) {
+		cycle_bad++;
+		printf("cycle %ld: join samples: %s\n", i, strerror(errno));
+	}
+	req_init(&r, ADPROF_CMD_PROF_GET_STAT, 0);
+	step(fd, &r, i, "stat", 0);
+	/* Odd cycles stop; even ones leave it to the socket's release. */
+	if (i % 2) {
+		req_init(&r, ADPROF_CMD_PROF_STOP, 0);
+		step(fd, &r, i, "stop", 0);
+	}
+out:
+	close(fd);
+}
+
+static int cycles(long n)
+{
+	int fd = sock_open();
+	unsigned int d;
+	long i;
+
+	for (i = 0; i < n; i++) {
+		for (d = 0; d < ndevs; d++)
+			dev_cycle(fd, i, d);
+		prof_cycle(i);
+	}
+	close(fd);
+	printf("cycles: %ld of %u devices and a session, %ld requests, failed=%ld\n",
+	       n, ndevs, cycle_ops, cycle_bad);
+	return cycle_bad ? 1 : 0;
+}
+
 static int client(int n, time_t end, uint64_t seed)
 {
 	long ops[NR_OPS] = { 0 }, bad = 0;
@@ -274,11 +412,12 @@ static int client(int n, time_t end, uint64_t seed)
 int main(int argc, char **argv)
 {
 	int secs = 15, clients = 4, c, i, rc = 0, status;
+	long ncycles = 0;
 	unsigned long long seed = 1;
 	struct nl_sock *sk;
 	time_t end;
 
-	while ((c = getopt(argc, argv, "d:c:s:")) != -1) {
+	while ((c = getopt(argc, argv, "d:c:s:l:")) != -1) {
 		switch (c) {
 		case 'd':
 			secs = atoi(optarg);
@@ -289,6 +428,9 @@ int main(int argc, char **argv)
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
 			break;
+		case 'l':
+			ncycles = atol(optarg);
+			break;
 		default:
 			goto usage;
 		}
@@ -296,7 +438,7 @@ int main(int argc, char **argv)
 	for (i = optind; i < argc && ndevs < MAX_DEVS; i++, ndevs++)
 		if (sscanf(argv[i], "%x:%x", &bus[ndevs], &devfn[ndevs]) != 2)
 			goto usage;
-	if (!ndevs || clients < 1 || clients > 16)
+	if (!ndevs || clients < 1 || clients > 16 || secs < 0 || ncycles < 0)
 		goto usage;
 
 	sk = nl_socket_alloc();
@@ -312,6 +454,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (ncycles && cycles(ncycles))
+		rc = 1;
+	if (!secs)
+		return rc;
 	end = time(NULL) + secs;
 	for (i = 0; i < clients; i++) {
 		fflush(stdout);
@@ -324,6 +470,6 @@ int main(int argc, char **argv)
 	return rc;
 
 usage:
-	fprintf(stderr, "usage: adprof-stress -d SECONDS [-c CLIENTS] [-s SEED] BUS:DEVFN...\n");
+	fprintf(stderr, "usage: adprof-stress -d SECONDS [-c CLIENTS] [-s SEED] [-l CYCLES] BUS:DEVFN...\n");
 	return 2;
 }

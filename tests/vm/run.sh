@@ -6,7 +6,9 @@
 # edu device and a driverless virtio-rng with an MSI-X table. One boot runs
 # every test; TAP comes back on the serial console.
 #
-# Usage: tests/vm/run.sh [--demo] [--only PATTERN] [--tap FILE]
+# Usage: tests/vm/run.sh [--demo] [--only PATTERN] [--tap FILE] [--results DIR]
+# A test may print a file between "# FILE-BEGIN NAME" and "# FILE-END"
+# (each line behind "# "); it is saved as DIR/NAME (default $vm/results).
 # Env:   KVER, VM_TIMEOUT (s, default 900), VM_SMP (default 2)
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/common.sh"
@@ -14,11 +16,13 @@ set -euo pipefail
 mode=tests
 only=
 tap=
+results=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--demo) mode=demo ;;
 	--only) only=$2; shift ;;
 	--tap) tap=$2; shift ;;
+	--results) results=$2; shift ;;
 	*) die "unknown argument $1" ;;
 	esac
 	shift
@@ -46,6 +50,21 @@ file -b "$root/bin/busybox" 2>/dev/null | grep -q 'statically' ||
 	ldd "$root/bin/busybox" 2>&1 | grep -q 'not a dynamic' || die "/bin/busybox is not static (busybox-static)"
 install -m 755 "$ADPROF_TOP/tests/vm/init" "$root/init"
 install -m 644 "$ko" "$root/adprof.ko"
+# The DKMS-built module at DKMS's place, for tests/guest/95-dkms.sh; made
+# (again) by scripts/dkms.sh when that test runs and it is missing or was
+# built from other sources than $ko.
+dk=$ADPROF_BUILD/dkms/adprof-$KVER.ko
+case 95-dkms in
+*"$only"*)
+	[ -f "$dk" ] && [ "$(modinfo -F srcversion "$dk")" = "$(modinfo -F srcversion "$ko")" ] ||
+		KVER=$KVER "$ADPROF_TOP/scripts/dkms.sh" --tap "$ADPROF_BUILD/dkms/run.tap" ||
+		log "scripts/dkms.sh failed: $ADPROF_BUILD/dkms/run.tap"
+	;;
+esac
+if [ -f "$dk" ]; then
+	mkdir -p "$root/lib/modules/$KVER/updates/dkms"
+	install -m 644 "$dk" "$root/lib/modules/$KVER/updates/dkms/adprof.ko"
+fi
 install -m 755 "$ctl" "$root/bin/adprofctl"
 for f in "$ADPROF_TOP"/tests/guest/*.sh "$ADPROF_TOP"/tests/guest/*.py; do
 	[ -f "$f" ] && install -m 755 "$f" "$root/tests/"
@@ -70,9 +89,11 @@ ln -sfn /usr/lib/x86_64-linux-gnu "$root/lib/x86_64-linux-gnu"
 # The host modules the guest may load (9p for the host root, virtio_pci),
 # with modules.dep so busybox modprobe resolves their dependencies.
 mkdir -p "$root/lib/modules/$KVER"
-cp "$mods"/modules.dep "$mods"/modules.alias "$root/lib/modules/$KVER/" 2>/dev/null || true
+cp "$mods"/modules.dep "$mods"/modules.alias "$mods"/modules.builtin "$root/lib/modules/$KVER/" 2>/dev/null || true
 for m in kernel/fs/9p/9p.ko kernel/net/9p/9pnet_virtio.ko kernel/drivers/virtio/virtio_pci.ko; do
-	for dep in $m $(grep "^$m:" "$mods/modules.dep" | cut -d: -f2); do
+	# 6.12's modules.dep names them .ko.xz: match, then strip, the suffix.
+	for dep in $m $(grep -E "^$m(\.xz|\.zst)?:" "$mods/modules.dep" | cut -d: -f2 |
+			sed 's/\.ko\.\(xz\|zst\)/.ko/g'); do
 		for c in "$mods/$dep" "$mods/$dep.xz" "$mods/$dep.zst"; do
 			[ -f "$c" ] || continue
 			mkdir -p "$root/lib/modules/$KVER/$(dirname "$dep")"
@@ -92,6 +113,10 @@ timeout_s=${VM_TIMEOUT:-900}
 log=$vm/console.log
 append="console=ttyS0 quiet loglevel=4 panic_on_warn=1 panic=-1 oops=panic"
 append+=" softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=60"
+# Red zones on every kmalloc object: an overrun is reported when the object
+# is freed, and debug caches have no per-CPU slabs, so /proc/slabinfo counts
+# them exactly (the leak check of 80-stress.sh).
+append+=" slub_debug=Z,kmalloc-*"
 append+=" adprof.run=$mode${only:+ adprof.only=$only} ${VM_APPEND:-}"
 log "booting $KVER under QEMU/TCG (timeout ${timeout_s}s, log $log)"
 start=$(date +%s)
@@ -108,6 +133,19 @@ qrc=${PIPESTATUS[0]}
 set -e
 log "guest ran $(( $(date +%s) - start ))s (qemu exit $qrc)"
 
+# Files the tests printed, written whole once their end marker is seen.
+results=${results:-$vm/results}
+mkdir -p "$results"
+awk -v dir="$results" '
+	/^# FILE-BEGIN [A-Za-z0-9._-]+$/ { name = $3; text = ""; next }
+	name != "" && /^# FILE-END$/ {
+		printf "%s", text > (dir "/" name); close(dir "/" name)
+		log_saved = log_saved " " name; name = ""; next
+	}
+	name != "" && /^#( |$)/ { sub(/^# ?/, ""); text = text $0 "\n" }
+	END { if (log_saved != "") print "==> saved" log_saved " in " dir > "/dev/stderr" }
+' "$log"
+
 # Verdict: the tests' own TAP lines, then the boot as a whole.
 out=${tap:-$vm/results.tap}
 {
@@ -123,7 +161,7 @@ out=${tap:-$vm/results.tap}
 	else
 		echo "not ok - vm: guest did not finish (timeout ${timeout_s}s, qemu exit $qrc)"
 	fi
-	bad=$(grep -nE 'WARNING:|BUG:|Oops|Call Trace|soft lockup|hard LOCKUP|blocked for more than|Kernel panic|kernel BUG|UBSAN:|KASAN:|general protection fault' "$log" || true)
+	bad=$(grep -nE 'WARNING:|BUG:|BUG [^ ]+ \((Not t|T)ainted\)|Oops|Call Trace|soft lockup|hard LOCKUP|blocked for more than|Kernel panic|kernel BUG|UBSAN:|KASAN:|general protection fault' "$log" || true)
 	if [ -n "$bad" ]; then
 		echo "not ok - vm: guest kernel log has warnings"
 		echo "$bad" | head -20 | sed 's/^/# /'
