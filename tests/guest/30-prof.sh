@@ -29,7 +29,10 @@ refuse "start: empty CPU mask is EINVAL" 'Invalid input' profsub hold -C 00 -d 0
 refuse "start: CPU that does not exist is EINVAL" 'does not exist' adprofctl start --detach -C 9
 check "nothing runs after refused starts" not_running
 
-# The main run: 2 spinning threads, 1 kHz on every CPU for 5 s.
+# The main run: 2 spinning threads, 1 kHz on every CPU for 5 s. How many
+# samples that gives is not checked: under TCG it depends on how much of
+# the host the guest gets (bench/ measures rates); the stream check below
+# verifies the sampling period from the samples' own timestamps.
 spin -t 2 8 >$P/spin.out &
 spin_pid=$!
 sleep 1
@@ -42,9 +45,9 @@ loc1=$(loc)
 wait $spin_pid
 diag $P/rec.out
 samples=$(rec samples $P/rec.out)
-want=$((NCPU * 5 * 1000 * 9 / 10))
-check "record 1 kHz x $NCPU CPUs x 5 s: >= $want samples (got $samples; guest had $(( (loc1 - loc0) / 5 / NCPU )) timer interrupts/s/CPU)" \
-	test "${samples:-0}" -ge $want
+echo "# record 1 kHz x $NCPU CPUs x 5 s: $samples samples of $((NCPU * 5000));" \
+	"the guest had $(( (loc1 - loc0) / 5 / NCPU )) timer interrupts/s/CPU"
+check "record: samples taken ($samples)" test "${samples:-0}" -gt 0
 check "record: no sample lost" test "$(rec lost $P/rec.out)" = 0
 check "record: sequences contiguous" test "$(rec gaps $P/rec.out)" = 0
 check "record: no socket overrun" test "$(rec overruns $P/rec.out)" = 0
@@ -82,6 +85,17 @@ for c in $(seq 0 $((NCPU - 1))); do
 	check "stream: CPU $c has samples ($(val cpu$c $P/run.out))" test "$(val cpu$c $P/run.out)" -gt 0
 done
 check "stream: no loss, no gap" test "$(val lost $P/run.out)$(val gaps $P/run.out)" = 00
+# The period from the samples' times: on a starved guest some intervals
+# stretch, but most stay one period long, so the median is the period,
+# within 20% (an hrtimer the host runs late; 100 us steps).
+ivl=$(val interval_median_us $P/run.out)
+check "stream: median interval between a CPU's samples is 1 ms at 1 kHz (${ivl:-none} us over $(val intervals $P/run.out))" \
+	test "${ivl:-0}" -ge 800 -a "${ivl:-0}" -le 1200
+check "stream: sample times never go back on a CPU" test "$(val backwards $P/run.out)" = 0
+profsub run -F 250 -d 2 -- spin -t 2 2 >$P/run250.out 2>&1
+ivl=$(val interval_median_us $P/run250.out)
+check "stream: median interval is 4 ms at 250 Hz (${ivl:-none} us over $(val intervals $P/run250.out))" \
+	test "${ivl:-0}" -ge 3200 -a "${ivl:-0}" -le 4800
 check "stream: pids named by comm records" test "$(val comm $P/run.out)" -gt 0
 # The user address, not the overall top one: on a starved guest a single
 # kernel address (interrupt return) can outweigh the hot loop's spread.

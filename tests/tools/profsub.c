@@ -18,8 +18,11 @@
  * lost, gaps, overruns, bytes, kernel, user, per-CPU counts "cpuN", the
  * most sampled process "top_pid PID COMM COUNT" and its most sampled
  * address "top_pc 0xADDR COUNT", and its most sampled user address
- * "top_upc 0xADDR COUNT". Exit status 0, or 1 with the reason on
- * stderr ("start: ..." / "join: ..." followed by the libnl error).
+ * "top_upc 0xADDR COUNT". Then the intervals between consecutive samples
+ * of one CPU: "intervals N", the median "interval_median_us US" (100 us
+ * resolution; "inf" past 100 ms) and "backwards N", the intervals whose
+ * time went back. Exit status 0, or 1 with the reason on stderr
+ * ("start: ..." / "join: ..." followed by the libnl error).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -41,6 +44,8 @@
 #define MAX_CPUS	256
 #define MAX_PIDS	4096
 #define PC_SLOTS	(1 << 18)
+#define IVL_STEP_NS	100000		/* interval histogram: 100 us steps */
+#define IVL_SLOTS	1001		/* up to 100 ms, the last one beyond */
 
 struct pident {
 	uint32_t pid;
@@ -59,6 +64,8 @@ static struct {
 	uint64_t kernel, user;
 	uint64_t cpu[MAX_CPUS];
 	int64_t next_seq[MAX_CPUS];	/* -1: no message yet */
+	uint64_t last_ns[MAX_CPUS];	/* time of the CPU's last sample */
+	uint64_t ivl[IVL_SLOTS], intervals, backwards;
 	struct pident pids[MAX_PIDS];
 	unsigned int npids;
 	struct pcent *pcs;
@@ -95,6 +102,23 @@ static void pc_count(uint32_t pid, uint64_t pc)
 			return;
 		}
 	}
+}
+
+/* Count the interval since @cpu's previous sample in the histogram. */
+static void interval(uint32_t cpu, uint64_t t)
+{
+	uint64_t d;
+
+	if (st.last_ns[cpu]) {
+		if (t < st.last_ns[cpu]) {
+			st.backwards++;
+		} else {
+			d = (t - st.last_ns[cpu] + IVL_STEP_NS / 2) / IVL_STEP_NS;
+			st.ivl[d < IVL_SLOTS ? d : IVL_SLOTS - 1]++;
+			st.intervals++;
+		}
+	}
+	st.last_ns[cpu] = t;
 }
 
 static int on_msg(struct nl_msg *msg, void *arg)
@@ -140,8 +164,10 @@ static int on_msg(struct nl_msg *msg, void *arg)
 			continue;
 		}
 		st.samples++;
-		if (s->cpu < MAX_CPUS)
+		if (s->cpu < MAX_CPUS) {
 			st.cpu[s->cpu]++;
+			interval(s->cpu, s->time_ns);
+		}
 		if (s->flags & ADPROF_SAMPLE_F_KERNEL)
 			st.kernel++;
 		else
@@ -237,6 +263,7 @@ static void summary(void)
 	struct pident *top = NULL;
 	struct pcent *tpc = NULL;
 	unsigned int i;
+	uint64_t n;
 
 	printf("msgs %" PRIu64 "\nrecords %" PRIu64 "\nsamples %" PRIu64
 	       "\ncomm %" PRIu64 "\nlost %" PRIu64 "\ngaps %" PRIu64
@@ -246,6 +273,18 @@ static void summary(void)
 	for (i = 0; i < MAX_CPUS; i++)
 		if (st.cpu[i])
 			printf("cpu%u %" PRIu64 "\n", i, st.cpu[i]);
+	printf("intervals %" PRIu64 "\nbackwards %" PRIu64 "\n",
+	       st.intervals, st.backwards);
+	for (i = 0, n = 0; st.intervals && i < IVL_SLOTS; i++) {
+		n += st.ivl[i];
+		if (2 * n < st.intervals)
+			continue;
+		if (i == IVL_SLOTS - 1)
+			printf("interval_median_us inf\n");
+		else
+			printf("interval_median_us %u\n", i * IVL_STEP_NS / 1000);
+		break;
+	}
 	for (i = 0; i < st.npids; i++)
 		if (!top || st.pids[i].n > top->n)
 			top = &st.pids[i];
