@@ -1,8 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # rmmod while devices are assigned, interrupts fire, subscribers listen
-# and samples stream: clean every time.
+# and samples stream: clean every time, and nothing leaked over all the
+# cycles (tests/guest/leak.sh; one object per cycle would be $cycles, the
+# tolerance is half of that, at least 5).
 . /tests/lib.sh
+. /tests/leak.sh
 
 cycles=10
 for a in $(cat /proc/cmdline); do
@@ -10,6 +13,7 @@ for a in $(cat /proc/cmdline); do
 done
 
 edu=$(edu find 1234:11e8)
+slab_usable && slab_snapshot /tmp/unload.before
 bad=0
 i=0
 while [ $i -lt "$cycles" ]; do
@@ -41,3 +45,11 @@ else
 	fail "$bad of $cycles unload cycles went wrong"
 fi
 check "edu handed back after the last cycle" test ! -e "/sys/bus/pci/devices/$edu/driver"
+if [ -f /tmp/unload.before ]; then
+	slab_snapshot /tmp/unload.after
+	tol=$((cycles / 2))
+	[ $tol -ge 5 ] || tol=5
+	slab_check "over $cycles unload cycles" $tol /tmp/unload.before /tmp/unload.after
+else
+	fail "slab counts readable (/proc/slabinfo, /sys/kernel/slab)"
+fi
