@@ -12,19 +12,7 @@
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
-tap=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--tap) tap=$2; shift ;;
-	*) die "unknown argument $1" ;;
-	esac
-	shift
-done
-# Without --tap, the TAP lines go to standard output at the end.
-if [ -z "$tap" ]; then
-	tap=$(mktemp)
-	trap 'cat "$tap"; rm -f "$tap"' EXIT
-fi
+tap_open "$@"
 
 KVER=${KVER:-$("$ADPROF_TOP/scripts/kdir.sh" --kver "$("$ADPROF_TOP/scripts/kdir.sh" 2>/dev/null)")}
 [ -n "$KVER" ] || die "no kernel to build for"
