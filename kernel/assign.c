@@ -1167,6 +1167,38 @@ out_unlock:
 }
 
 /**
+ * adprof_nl_dev_get_start() - DEV_GET dump: size its messages
+ * @cb: dump state
+ *
+ * The messages of a dump go in an skb of NLMSG_GOODSIZE, or of up to 16
+ * KiB when the reader's buffer is that large, which a device with a few
+ * hundred MSI-X entries and vectors overflows. Ask netlink for one that
+ * the largest device fits in, as rtnetlink does with rtnl_calcit(). A
+ * device that grows while the dump runs may still not fit: the dump then
+ * ends with EMSGSIZE and says so. Nothing is sized for a caller the dump
+ * will refuse.
+ *
+ * Return: 0.
+ */
+int adprof_nl_dev_get_start(struct netlink_callback *cb)
+{
+	struct adprof_dev *adev;
+	unsigned long id;
+	size_t size = 0;
+
+	if (!netlink_capable(cb->skb, CAP_SYS_ADMIN))
+		return 0;
+	mutex_lock(&adprof_lock);
+	xa_for_each(&adprof_devs, id, adev)
+		if (adev->state == ADPROF_DEV_LIVE)
+			size = max(size, adprof_dev_msg_size(adev));
+	mutex_unlock(&adprof_lock);
+	if (size)
+		cb->min_dump_alloc = nlmsg_total_size(GENL_HDRLEN + size);
+	return 0;
+}
+
+/**
  * adprof_nl_dev_get_dumpit() - DEV_GET dump: every assigned device
  * @skb: message being filled
  * @cb: dump state; cb->args[0] is the next DEV_ID to look at
@@ -1198,7 +1230,7 @@ int adprof_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	mutex_unlock(&adprof_lock);
 	if (err && !skb->len) {
 		NL_SET_ERR_MSG(cb->extack,
-			       "a device is too large for the dump buffer: ask for it by DEV_ID");
+			       "a device grew too large for this dump's buffer: dump again");
 		return err;
 	}
 	return skb->len;

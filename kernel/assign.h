@@ -10,6 +10,7 @@ void adprof_assign_exit(void);
 int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info);
 int adprof_nl_dev_deassign(struct sk_buff *skb, struct genl_info *info);
 int adprof_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
+int adprof_nl_dev_get_start(struct netlink_callback *cb);
 int adprof_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int adprof_nl_irq_assign(struct sk_buff *skb, struct genl_info *info);
 int adprof_nl_irq_deassign(struct sk_buff *skb, struct genl_info *info);

@@ -122,6 +122,7 @@ static const struct genl_ops adprof_ops[] = {
 	{
 		.cmd = ADPROF_CMD_DEV_GET,
 		.doit = adprof_nl_dev_get_doit,
+		.start = adprof_nl_dev_get_start,
 		.dumpit = adprof_nl_dev_get_dumpit_admin,
 		.policy = adprof_dev_id_policy,
 		.maxattr = ADPROF_A_MAX,

@@ -42,6 +42,7 @@ expect "cli.py --spec adprof.yaml --do prof-get-info (schema-checked): version 1
 
 python3 - "$ynl" "$spec" <<'EOF' 2>&1
 import errno
+import json
 import os
 import sys
 import time
@@ -229,6 +230,48 @@ else:
                         for s in r['msix-table']['msix-slot']) ==
                  [(0, 40), (1, 41)])
     expect_reply(y, 'dev-deassign 2: ack', 'dev-deassign', {'dev-id': 2},
+                 test=lambda r: r is None)
+# A device using all of adprof's MSI-X entries, each with its vector:
+# about 16.4 KiB of DEV_GET message, more than the 16 KiB that netlink
+# gives a dump whose reader asks for 16 KiB at a time, as libnl does
+# (adprofctl list). The dump must size its messages for it.
+ser = pci_find(0x1af4, (0x1003, 0x1043))
+if ser is None:
+    tap(False, 'virtio-serial device present', 'no 1af4:1003 or 1af4:1043')
+else:
+    N = 255
+    seg, bus, devfn = ser
+    expect_reply(y, 'dev-assign virtio-serial (256 MSI-X entries) as 3: ack',
+                 'dev-assign', {'dev-id': 3, 'pci-segment': seg,
+                                'pci-bus': bus, 'pci-devfn': devfn},
+                 test=lambda r: r is None)
+    expect_reply(y, f'msix-set-nr 3 to {N}, the most: ack', 'msix-set-nr',
+                 {'dev-id': 3, 'msix-nr': N}, test=lambda r: r is None)
+    bad = [e for e in range(N)
+           if call(y, 'msix-set-entry', {'dev-id': 3, 'msix-entry': e,
+                                         'gsi': 1000 + e})[1]]
+    tap(not bad, f'msix-set-entry 0..{N - 1}: each acked', bad[:8])
+    expect_reply(y, f'irq-assign host-msix|guest-msix: {N} vectors',
+                 'irq-assign', {'dev-id': 3, 'irq-flags': 0x404},
+                 test=lambda r: r is None)
+
+    def full(d):
+        return (len(d['msix-table']['msix-slot']) == N and
+                len(d['vectors']['vector']) == N)
+    expect_reply(y, f'dev-get 3: {N} slots and {N} vectors', 'dev-get',
+                 {'dev-id': 3}, test=full)
+    expect_reply(y, 'dev-get dump: the full device', 'dev-get', dump=True,
+                 test=lambda r: len(r) == 1 and full(r[0]))
+    out = os.popen('adprofctl -j list 2>&1').read()
+    try:
+        devs = json.loads(out)
+        ok = (len(devs) == 1 and len(devs[0]['msix_table']) == N and
+              len(devs[0]['vectors']) == N)
+    except (ValueError, KeyError, TypeError, IndexError):
+        ok = False
+    tap(ok, f'adprofctl list (libnl, 16 KiB reads): the full device, '
+        f'{len(out)} bytes of JSON', out[:600])
+    expect_reply(y, 'dev-deassign 3: ack', 'dev-deassign', {'dev-id': 3},
                  test=lambda r: r is None)
 expect_reply(y, 'dev-get dump: empty again', 'dev-get', dump=True,
              test=lambda r: r == [])
