@@ -62,9 +62,9 @@ diag "$OUT"
 echo "$tick" >/sys/module/adprof/parameters/prof_tick_ms
 adprofctl stat >/tmp/stat 2>&1
 v() { awk -v k="$1" '$1 == k { print $2 }' /tmp/stat; }
-if [ -n "$(v sample)" ] &&
+if [ "$(v sample)" -gt 0 ] 2>/dev/null &&
    [ "$(v sample)" -eq $(( $(v stream_samples) + $(v stream_error_samples) + $(v onlist_sample) )) ]; then
-	pass "samples on the list = streamed + failed to stream + still queued"
+	pass "samples on the list $(v sample) = streamed $(v stream_samples) + failed to stream $(v stream_error_samples) + still queued $(v onlist_sample)"
 else
 	fail "sample accounting does not add up"; diag /tmp/stat
 fi
