@@ -1170,13 +1170,13 @@ out_unlock:
  * adprof_nl_dev_get_start() - DEV_GET dump: size its messages
  * @cb: dump state
  *
- * The messages of a dump go in an skb of NLMSG_GOODSIZE, or of up to 16
- * KiB when the reader's buffer is that large, which a device with a few
- * hundred MSI-X entries and vectors overflows. Ask netlink for one that
- * the largest device fits in, as rtnetlink does with rtnl_calcit(). A
- * device that grows while the dump runs may still not fit: the dump then
- * ends with EMSGSIZE and says so. Nothing is sized for a caller the dump
- * will refuse.
+ * The messages of a dump go in an skb of NLMSG_GOODSIZE, or as large as
+ * the reader's largest receive up to 32 KiB: libnl receives 16 KiB, less
+ * than the message of a device with 255 MSI-X entries and vectors. Ask
+ * netlink for one that the largest device fits in, as rtnetlink does with
+ * rtnl_calcit(). A device that grows while the dump runs may still not
+ * fit: the dump then ends with EMSGSIZE and says so. Nothing is sized for
+ * a caller the dump will refuse.
  *
  * Return: 0.
  */
