@@ -27,4 +27,4 @@ expect "adprofctl info answers" 'version[": ]+1' adprofctl info
 check "adprofctl -j info is JSON" sh -c 'adprofctl -j info | python3 -m json.tool'
 check "modprobe -r adprof" modprobe -r adprof
 check "module gone after modprobe -r" test ! -e /sys/module/adprof
-refuse "family gone after modprobe -r" 'module not loaded' adprofctl info
+fails "family gone after modprobe -r" 'module not loaded' adprofctl info

@@ -16,9 +16,32 @@ check() {
 	if "$@" >"$OUT" 2>&1; then pass "$d"; else fail "$d (exit $?)"; diag "$OUT"; fi
 }
 
-# refuse DESC WANT CMD...: CMD must exit non-zero and print WANT (a
-# grep -E pattern, e.g. an errno text) and a non-empty kernel message.
+# A kernel refusal with its extended ack message, as the two clients
+# print it: adprofctl "adprofctl: WHO: MESSAGE (STRERROR)", nlraw
+# 'extack="MESSAGE"'. Without a message adprofctl prints only
+# "adprofctl: WHO: STRERROR", which does not match.
+KMSG='^adprofctl: [^:]+: [^ (].* \([^()]+\)$|extack="[^"]+"'
+
+# refuse DESC WANT CMD...: the kernel refuses CMD: it must exit non-zero,
+# print WANT (a grep -E pattern, e.g. an errno text) and a non-empty
+# kernel message (KMSG).
 refuse() {
+	d=$1 want=$2; shift 2
+	if "$@" >"$OUT" 2>&1; then
+		fail "$d (succeeded)"; diag "$OUT"
+	elif ! grep -Eq -- "$want" "$OUT"; then
+		fail "$d (wanted /$want/)"; diag "$OUT"
+	elif ! grep -Eq -- "$KMSG" "$OUT"; then
+		fail "$d (no kernel message)"; diag "$OUT"
+	else
+		pass "$d"
+	fi
+}
+
+# fails DESC WANT CMD...: CMD must exit non-zero and print WANT. For
+# refusals that carry no kernel message: sysfs writes, group joins, the
+# clients' own checks.
+fails() {
 	d=$1 want=$2; shift 2
 	if "$@" >"$OUT" 2>&1; then
 		fail "$d (succeeded)"; diag "$OUT"

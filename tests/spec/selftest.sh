@@ -10,7 +10,7 @@ top=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 files=(Documentation/netlink/specs/adprof.yaml Documentation/adprof.rst
-       uapi/linux/adprof.h kernel/netlink.c)
+       uapi/linux/adprof.h kernel/netlink.c userspace/adprofctl.c)
 failed=0
 PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
 
