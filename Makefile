@@ -6,11 +6,13 @@
 #   make demo       boot the guest and show adprof at work
 # See README.md for the rest.
 
+# Picked quietly: before 'make deps' there is none, and targets that
+# install it (demo, check, deps) must not complain first.
 ifeq ($(KDIR),)
-KDIR := $(shell KVER=$(KVER) scripts/kdir.sh)
+KDIR := $(shell KVER=$(KVER) scripts/kdir.sh 2>/dev/null)
 endif
 ifeq ($(KVER),)
-KVER := $(shell scripts/kdir.sh --kver $(KDIR))
+KVER := $(if $(KDIR),$(shell scripts/kdir.sh --kver $(KDIR)))
 endif
 export KVER
 
@@ -23,6 +25,8 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 all: module userspace
 
 module:
+	@test -n "$(KDIR)" || { KVER=$(KVER) scripts/kdir.sh >/dev/null; exit 1; }
+	@echo "adprof: building against $(KVER) ($(KDIR))"
 	$(KMAKE) modules
 
 userspace:

@@ -9,7 +9,9 @@
 set -eu
 if [ "${1:-}" = --kver ]; then
 	# The version a build directory belongs to, for the guest's kernel.
-	case ${2:-} in
+	# Nothing to name before 'make deps' has installed any headers.
+	[ -n "${2:-}" ] || exit 0
+	case $2 in
 	/lib/modules/*/build) d=${2%/build}; echo "${d##*/}" ;;
 	*/linux-headers-*) echo "${2##*/linux-headers-}" ;;
 	*) make -s -C "$2" kernelrelease 2>/dev/null ;;
