@@ -4,8 +4,13 @@
 
 #include <net/genetlink.h>
 
+/* dev.c */
 int adprof_assign_init(void);
 void adprof_assign_exit(void);
+
+/* assign_nl.c */
+int adprof_nl_dev_pre_doit(u8 cmd, struct genl_info *info);
+void adprof_nl_dev_post_doit(struct genl_info *info);
 
 int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info);
 int adprof_nl_dev_deassign(struct sk_buff *skb, struct genl_info *info);

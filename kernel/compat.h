@@ -29,6 +29,18 @@
 #define adprof_genl_pre_ops genl_ops
 #endif
 
+/*
+ * Formatted extack messages came with 6.3 (NL_SET_ERR_MSG_FMT); before,
+ * dev.c keeps them in a ring of its own.
+ */
+#ifdef NL_SET_ERR_MSG_FMT
+#define adprof_err_fmt(extack, fmt, ...) \
+	NL_SET_ERR_MSG_FMT(extack, fmt, ##__VA_ARGS__)
+#else
+__printf(2, 3) void adprof_err_fmt(struct netlink_ext_ack *extack,
+				   const char *fmt, ...);
+#endif
+
 /* PCI_IRQ_LEGACY was renamed in 6.8 and later removed. */
 #ifndef PCI_IRQ_INTX
 #define PCI_IRQ_INTX		PCI_IRQ_LEGACY

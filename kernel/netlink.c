@@ -23,6 +23,8 @@
 /* genl_ops.internal_flags: who may run the command. */
 #define ADPROF_NL_F_ADMIN	BIT(0)	/* CAP_SYS_ADMIN */
 #define ADPROF_NL_F_PERFMON	BIT(1)	/* CAP_PERFMON or CAP_SYS_ADMIN */
+/* On one assigned device: looked up, under adprof_lock (assign_nl.c). */
+#define ADPROF_NL_F_DEV		BIT(2)
 
 /* Not const: 6.1 NLA_POLICY_FULL_RANGE() takes a mutable pointer. */
 static struct netlink_range_validation adprof_freq_range __ro_after_init = {
@@ -126,42 +128,42 @@ static const struct genl_ops adprof_ops[] = {
 		.dumpit = adprof_nl_dev_get_dumpit_admin,
 		.policy = adprof_dev_id_policy,
 		.maxattr = ADPROF_A_MAX,
-		.internal_flags = ADPROF_NL_F_ADMIN,
+		.internal_flags = ADPROF_NL_F_ADMIN | ADPROF_NL_F_DEV,
 	},
 	{
 		.cmd = ADPROF_CMD_IRQ_ASSIGN,
 		.doit = adprof_nl_irq_assign,
 		.policy = adprof_irq_assign_policy,
 		.maxattr = ADPROF_A_MAX,
-		.internal_flags = ADPROF_NL_F_ADMIN,
+		.internal_flags = ADPROF_NL_F_ADMIN | ADPROF_NL_F_DEV,
 	},
 	{
 		.cmd = ADPROF_CMD_IRQ_DEASSIGN,
 		.doit = adprof_nl_irq_deassign,
 		.policy = adprof_irq_deassign_policy,
 		.maxattr = ADPROF_A_MAX,
-		.internal_flags = ADPROF_NL_F_ADMIN,
+		.internal_flags = ADPROF_NL_F_ADMIN | ADPROF_NL_F_DEV,
 	},
 	{
 		.cmd = ADPROF_CMD_MSIX_SET_NR,
 		.doit = adprof_nl_msix_set_nr,
 		.policy = adprof_msix_nr_policy,
 		.maxattr = ADPROF_A_MAX,
-		.internal_flags = ADPROF_NL_F_ADMIN,
+		.internal_flags = ADPROF_NL_F_ADMIN | ADPROF_NL_F_DEV,
 	},
 	{
 		.cmd = ADPROF_CMD_MSIX_SET_ENTRY,
 		.doit = adprof_nl_msix_set_entry,
 		.policy = adprof_msix_entry_policy,
 		.maxattr = ADPROF_A_MAX,
-		.internal_flags = ADPROF_NL_F_ADMIN,
+		.internal_flags = ADPROF_NL_F_ADMIN | ADPROF_NL_F_DEV,
 	},
 	{
 		.cmd = ADPROF_CMD_IRQ_ACK,
 		.doit = adprof_nl_irq_ack,
 		.policy = adprof_dev_id_policy,
 		.maxattr = ADPROF_A_MAX,
-		.internal_flags = ADPROF_NL_F_ADMIN,
+		.internal_flags = ADPROF_NL_F_ADMIN | ADPROF_NL_F_DEV,
 	},
 	{
 		.cmd = ADPROF_CMD_PROF_GET_INFO,
@@ -212,7 +214,9 @@ static const struct genl_multicast_group adprof_mcgrps[] = {
 
 /*
  * Capabilities are checked against the socket's opener and the caller,
- * as GENL_ADMIN_PERM does, but for the capability each role needs.
+ * as GENL_ADMIN_PERM does, but for the capability each role needs; then a
+ * command on one device finds it (ADPROF_NL_F_DEV), under adprof_lock
+ * until post_doit.
  */
 static int adprof_nl_pre_doit(const struct adprof_genl_pre_ops *ops,
 			      struct sk_buff *skb, struct genl_info *info)
@@ -228,7 +232,16 @@ static int adprof_nl_pre_doit(const struct adprof_genl_pre_ops *ops,
 		GENL_SET_ERR_MSG(info, "profiling needs CAP_PERFMON or CAP_SYS_ADMIN");
 		return -EPERM;
 	}
+	if (ops->internal_flags & ADPROF_NL_F_DEV)
+		return adprof_nl_dev_pre_doit(ops->cmd, info);
 	return 0;
+}
+
+static void adprof_nl_post_doit(const struct adprof_genl_pre_ops *ops,
+				struct sk_buff *skb, struct genl_info *info)
+{
+	if (ops->internal_flags & ADPROF_NL_F_DEV)
+		adprof_nl_dev_post_doit(info);
 }
 
 struct genl_family adprof_family __ro_after_init = {
@@ -239,6 +252,7 @@ struct genl_family adprof_family __ro_after_init = {
 	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.pre_doit = adprof_nl_pre_doit,
+	.post_doit = adprof_nl_post_doit,
 	.ops = adprof_ops,
 	.n_ops = ARRAY_SIZE(adprof_ops),
 	.resv_start_op = ADPROF_CMD_DEV_ASSIGN,
