@@ -14,7 +14,15 @@
  * enables and resets it (LIVE). DEV_DEASSIGN marks it DEASSIGNING and
  * releases the driver; remove, whoever calls it (DEV_DEASSIGN, module
  * unload, sysfs unbind, hot-unplug), marks it REMOVING, releases IRQs,
- * resets it, disables it, restores the state as found, and drops the entry.
+ * resets it, disables it, restores the state as found, and drops the entry
+ * (GONE).
+ *
+ * A device struct is reference counted: DEV_ASSIGN holds one reference
+ * until it returns, the binding (probe to remove) another. Any bind may
+ * probe a CLAIMING device, DEV_ASSIGN's attach or a sysfs bind or
+ * drivers_probe that raced with it; DEV_ASSIGN learns the outcome under
+ * device_lock, when no probe or remove of the device runs, and never
+ * frees what a binding uses.
  *
  * Locking. Order: device_lock(&pdev->dev) > adprof_lock > adev->send_lock >
  * adev->irq_lock. The driver core calls probe
@@ -36,6 +44,7 @@
 #ifndef _ADPROF_ADEV_H
 #define _ADPROF_ADEV_H
 
+#include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
@@ -54,6 +63,7 @@ enum adprof_dev_state {
 	ADPROF_DEV_LIVE,	/* bound and set up: commands see it */
 	ADPROF_DEV_DEASSIGNING,	/* DEV_DEASSIGN releasing the driver */
 	ADPROF_DEV_REMOVING,	/* remove() tearing it down */
+	ADPROF_DEV_GONE,	/* out of the registry, last references going */
 };
 
 struct adprof_dev;
@@ -92,6 +102,7 @@ struct adprof_vec {
 
 /**
  * struct adprof_dev - an assigned device
+ * @ref: references: DEV_ASSIGN's while it runs, the binding's
  * @id: DEV_ID, the registry key
  * @pdev: the device, with a reference held
  * @segment: PCI domain as asked for
@@ -99,7 +110,7 @@ struct adprof_vec {
  * @devfn: PCI devfn as asked for
  * @dev_flags: DEV_FLAGS as asked for
  * @state: [adprof_lock] enum adprof_dev_state
- * @enable_failed: probe could not enable the device (for DEV_ASSIGN's extack)
+ * @probe_err: what probe could not do (for DEV_ASSIGN's extack)
  * @found_state: config state as found, restored at remove
  * @msi_cap: MSI capability offset, 0 if none
  * @msix_cap: MSI-X capability offset, 0 if none
@@ -120,6 +131,7 @@ struct adprof_vec {
  * @flush_work: sends interrupts held back by the bucket
  */
 struct adprof_dev {
+	struct kref ref;
 	u32 id;
 	struct pci_dev *pdev;
 	u16 segment;
@@ -127,7 +139,7 @@ struct adprof_dev {
 	u8 devfn;
 	u32 dev_flags;
 	enum adprof_dev_state state;
-	bool enable_failed;
+	const char *probe_err;
 
 	struct pci_saved_state *found_state;
 	u8 msi_cap;
@@ -158,7 +170,7 @@ extern struct pci_driver adprof_pci_driver;
 /* dev.c */
 struct adprof_dev *adprof_dev_alloc(u32 id, struct pci_dev *pdev, u16 segment,
 				    u32 flags);
-void adprof_dev_free(struct adprof_dev *adev);
+void adprof_dev_put(struct adprof_dev *adev);
 int adprof_dev_reserve(struct adprof_dev *adev, struct genl_info *info);
 void adprof_dev_unreserve(struct adprof_dev *adev);
 struct adprof_dev *adprof_dev_lookup(struct genl_info *info);

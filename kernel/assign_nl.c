@@ -120,6 +120,63 @@ static int adprof_set_override(struct pci_dev *pdev, const char *ov,
 	return err;
 }
 
+/* KVM's order: a DEV_ID in use is named before the device is looked for. */
+static int adprof_dev_id_free(struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[ADPROF_A_DEV_ID];
+	bool taken;
+
+	mutex_lock(&adprof_lock);
+	taken = xa_load(&adprof_devs, nla_get_u32(attr));
+	mutex_unlock(&adprof_lock);
+	if (!taken)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(info->extack, attr, "DEV_ID is in use");
+	return -EEXIST;
+}
+
+/*
+ * The driver core answered DEV_ASSIGN's attach with @err; any bind may
+ * have probed the device meanwhile (adev.h). Under device_lock no probe
+ * or remove runs, so the state says who has the device: still CLAIMING,
+ * nobody did and the claim is withdrawn; LIVE (or being deassigned), a
+ * binding has it; GONE, a binding had it and was unbound again.
+ *
+ * Return: 0 if the device was assigned, else a negative errno with an
+ * extack and nothing left behind.
+ */
+static int adprof_attach_outcome(struct adprof_dev *adev, int err,
+				 struct netlink_ext_ack *extack)
+{
+	struct pci_dev *pdev = adev->pdev;
+	enum adprof_dev_state state;
+
+	device_lock(&pdev->dev);
+	mutex_lock(&adprof_lock);
+	state = adev->state;
+	if (state == ADPROF_DEV_CLAIMING)
+		adprof_dev_unreserve(adev);
+	mutex_unlock(&adprof_lock);
+	if (state == ADPROF_DEV_CLAIMING)
+		adprof_override_drop(pdev, ADPROF_PCI_DRIVER);
+	device_unlock(&pdev->dev);
+
+	switch (state) {
+	case ADPROF_DEV_CLAIMING:
+		if (!err)	/* cannot be: a successful probe leaves LIVE */
+			err = -ENODEV;
+		adprof_err_fmt(extack, "%s", adev->probe_err ?:
+			       "binding adprof to the device failed");
+		return err;
+	case ADPROF_DEV_GONE:
+		NL_SET_ERR_MSG(extack,
+			       "the device was unbound while it was being assigned");
+		return -EBUSY;
+	default:
+		return 0;
+	}
+}
+
 /**
  * adprof_nl_dev_assign() - DEV_ASSIGN: take a PCI device under a DEV_ID
  * @skb: request
@@ -129,7 +186,8 @@ static int adprof_set_override(struct pci_dev *pdev, const char *ov,
  * Return: 0 once the device is bound to adprof, enabled and reset; -EEXIST
  * if the DEV_ID or the device is taken; -ENODEV if there is no such device;
  * -EINVAL for a bridge; -EBUSY if a host driver has it; -ENOSPC if
- * max_devs are assigned; another negative errno on failure.
+ * max_devs are assigned; -EIO if the device could not be reset; another
+ * negative errno on failure.
  */
 int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info)
 {
@@ -149,6 +207,9 @@ int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info)
 		segment = nla_get_u16(info->attrs[ADPROF_A_PCI_SEGMENT]);
 	if (info->attrs[ADPROF_A_DEV_FLAGS])
 		flags = nla_get_u32(info->attrs[ADPROF_A_DEV_FLAGS]);
+	err = adprof_dev_id_free(info);
+	if (err)
+		return err;
 
 	pdev = pci_get_domain_bus_and_slot(segment,
 					   nla_get_u8(info->attrs[ADPROF_A_PCI_BUS]),
@@ -158,21 +219,24 @@ int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info)
 		return -ENODEV;
 	}
 	err = adprof_check_class(pdev, extack);
-	if (err)
-		goto err_put;
+	if (err) {
+		pci_dev_put(pdev);
+		return err;
+	}
 
+	/* Takes over the reference to @pdev. */
 	adev = adprof_dev_alloc(nla_get_u32(info->attrs[ADPROF_A_DEV_ID]),
 				pdev, segment, flags);
 	if (!adev) {
-		err = -ENOMEM;
-		goto err_put;
+		pci_dev_put(pdev);
+		return -ENOMEM;
 	}
 
 	mutex_lock(&adprof_lock);
 	err = adprof_dev_reserve(adev, info);
 	mutex_unlock(&adprof_lock);
 	if (err)
-		goto err_free;
+		goto out_put;
 
 	ov = kstrdup(ADPROF_PCI_DRIVER, GFP_KERNEL);
 	if (!ov) {
@@ -187,28 +251,16 @@ int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info)
 
 	/* Calls adprof_pci_probe(), which takes adprof_lock. */
 	err = device_driver_attach(&adprof_pci_driver.driver, &pdev->dev);
-	if (err) {
-		if (adev->enable_failed)
-			NL_SET_ERR_MSG(extack, "cannot enable the PCI device");
-		else
-			NL_SET_ERR_MSG(extack, "binding adprof to the device failed");
-		goto err_clear_override;
-	}
-	/* The binding owns @adev and the reference to @pdev now. */
-	return 0;
+	err = adprof_attach_outcome(adev, err, extack);
+	goto out_put;
 
-err_clear_override:
-	adprof_override_clear(pdev);
 err_unreserve:
 	mutex_lock(&adprof_lock);
 	adprof_dev_unreserve(adev);
 	mutex_unlock(&adprof_lock);
-err_free:
-	adprof_dev_free(adev);
-	return err;
-
-err_put:
-	pci_dev_put(pdev);
+out_put:
+	/* DEV_ASSIGN's reference; a binding holds its own. */
+	adprof_dev_put(adev);
 	return err;
 }
 

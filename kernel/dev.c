@@ -200,7 +200,8 @@ static void adprof_found_restore(struct adprof_dev *adev)
  * @segment: PCI domain as asked for
  * @flags: DEV_FLAGS
  *
- * Return: the struct in CLAIMING state, or NULL without memory.
+ * Return: the struct in CLAIMING state with the caller's reference, or
+ * NULL without memory.
  */
 struct adprof_dev *adprof_dev_alloc(u32 id, struct pci_dev *pdev, u16 segment,
 				    u32 flags)
@@ -217,18 +218,26 @@ struct adprof_dev *adprof_dev_alloc(u32 id, struct pci_dev *pdev, u16 segment,
 	adev->devfn = pdev->devfn;
 	adev->dev_flags = flags;
 	adev->state = ADPROF_DEV_CLAIMING;
+	kref_init(&adev->ref);
 	adprof_intrs_init(adev);
 	return adev;
 }
 
-/**
- * adprof_dev_free() - free a device struct and its device reference
- * @adev: the struct, out of the registry and unbound
- */
-void adprof_dev_free(struct adprof_dev *adev)
+static void adprof_dev_release(struct kref *ref)
 {
+	struct adprof_dev *adev = container_of(ref, struct adprof_dev, ref);
+
 	pci_dev_put(adev->pdev);
 	kfree(adev);
+}
+
+/**
+ * adprof_dev_put() - drop a reference to a device struct
+ * @adev: the struct; the last reference frees it and its device reference
+ */
+void adprof_dev_put(struct adprof_dev *adev)
+{
+	kref_put(&adev->ref, adprof_dev_release);
 }
 
 /**
@@ -274,13 +283,14 @@ int adprof_dev_reserve(struct adprof_dev *adev, struct genl_info *info)
 
 /**
  * adprof_dev_unreserve() - give the DEV_ID back
- * @adev: a registered device struct
+ * @adev: a registered device struct; GONE afterwards
  */
 void adprof_dev_unreserve(struct adprof_dev *adev)
 {
 	lockdep_assert_held(&adprof_lock);
 	xa_erase(&adprof_devs, adev->id);
 	adprof_nr_devs--;
+	adev->state = ADPROF_DEV_GONE;
 }
 
 /**
@@ -319,9 +329,23 @@ static struct adprof_dev *adprof_find_claim(struct pci_dev *pdev)
 
 /* ---- the PCI driver ---------------------------------------------------- */
 
+/* Reset where the device has a way (edu and virtio-rng have none). */
+static int adprof_reset(struct pci_dev *pdev)
+{
+	int err;
+
+	err = adprof_fault_reset() ? -EIO : pci_reset_function_locked(pdev);
+	if (err == -ENOTTY)
+		return 0;
+	if (err)
+		pci_warn(pdev, "reset failed (%d)\n", err);
+	return err;
+}
+
 /*
  * Called with device_lock held, through DEV_ASSIGN's attach or any other
- * bind (new_id, sysfs bind): only a device DEV_ASSIGN asked for is taken.
+ * bind (new_id, sysfs bind, drivers_probe): only a device DEV_ASSIGN asked
+ * for is taken, whichever bind gets there first (adev.h).
  */
 static int adprof_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
@@ -334,17 +358,22 @@ static int adprof_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	if (!adev)
 		return -ENODEV;
 
-	/* CLAIMING: DEV_ASSIGN and this probe own @adev. */
+	/*
+	 * CLAIMING, and device_lock held: DEV_ASSIGN waits for this probe
+	 * before it looks at @adev again.
+	 */
+	adev->probe_err = NULL;
 	adprof_found_save(adev);
 	err = pci_enable_device(pdev);
 	if (err) {
-		adev->enable_failed = true;
+		adev->probe_err = "cannot enable the PCI device";
 		goto err_free_state;
 	}
-	/* Reset where the device has a way: edu and virtio-rng have none. */
-	err = pci_reset_function_locked(pdev);
-	if (err && err != -ENOTTY)
-		pci_info(pdev, "reset failed (%d)\n", err);
+	err = adprof_reset(pdev);
+	if (err) {
+		adev->probe_err = "resetting the device failed";
+		goto err_disable;
+	}
 	/* MSI writes are DMA: the device must be a bus master. */
 	pci_set_master(pdev);
 	/* No INTx until host INTx is assigned; the found state has its bit. */
@@ -352,12 +381,17 @@ static int adprof_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	pci_set_drvdata(pdev, adev);
 	mutex_lock(&adprof_lock);
+	kref_get(&adev->ref);		/* the binding's */
 	adev->state = ADPROF_DEV_LIVE;
 	adprof_gen++;
 	mutex_unlock(&adprof_lock);
 	pci_info(pdev, "assigned as %u\n", adev->id);
 	return 0;
 
+err_disable:
+	pci_disable_device(pdev);
+	adprof_found_restore(adev);
+	return err;
 err_free_state:
 	kfree(adev->found_state);
 	adev->found_state = NULL;
@@ -372,7 +406,6 @@ static void adprof_pci_remove(struct pci_dev *pdev)
 {
 	struct adprof_dev *adev = pci_get_drvdata(pdev);
 	bool deassigning;
-	int err;
 
 	mutex_lock(&adprof_lock);
 	deassigning = adev->state == ADPROF_DEV_DEASSIGNING;
@@ -383,9 +416,8 @@ static void adprof_pci_remove(struct pci_dev *pdev)
 	/* REMOVING: this path owns @adev. */
 	adprof_irq_release(adev, adev->irq_requested);
 	adprof_msix_release(&adev->msix);
-	err = pci_reset_function_locked(pdev);
-	if (err && err != -ENOTTY)
-		pci_info(pdev, "reset failed (%d)\n", err);
+	/* A failed reset is logged; the device goes back all the same. */
+	adprof_reset(pdev);
 	pci_disable_device(pdev);
 	/* After disable, which would clear a bus master bit found set. */
 	adprof_found_restore(adev);
@@ -402,7 +434,7 @@ static void adprof_pci_remove(struct pci_dev *pdev)
 	mutex_unlock(&adprof_lock);
 
 	pci_info(pdev, "deassigned from %u\n", adev->id);
-	adprof_dev_free(adev);
+	adprof_dev_put(adev);		/* the binding's */
 }
 
 /* No ids: adprof binds only through driver_override, and only on request. */

@@ -27,6 +27,7 @@
 
 #include "adev.h"
 #include "compat.h"
+#include "debugfs.h"
 #include "netlink.h"
 
 static unsigned int irq_rate = 10000;
@@ -276,7 +277,8 @@ int adprof_host_irq_enable(struct adprof_dev *adev, u32 type,
 		 * line another device holds is refused with an extack, so
 		 * the core need not log the mismatch.
 		 */
-		err = request_threaded_irq(vecs[i].irq, adprof_irq_hard,
+		err = adprof_fault_irq_request(i) ? -EIO :
+		      request_threaded_irq(vecs[i].irq, adprof_irq_hard,
 					   adprof_irq_thread,
 					   type == ADPROF_IRQ_HOST_INTX ?
 					   IRQF_ONESHOT | IRQF_PROBE_SHARED : 0,

@@ -44,12 +44,13 @@
  * close does, unless ADPROF_PROF_F_DETACH was given. PROF_STOP flushes the
  * last partial buffers and streams the list before it answers, so a
  * subscriber has every message once the stop is acknowledged. PROF_START
- * frees buffers a previous session left unread: the stream restarts at
- * sequence 0 and they do not belong to it.
+ * frees buffers a previous session left unread once its own events run:
+ * the stream restarts at sequence 0 and they do not belong to it; a start
+ * that fails frees nothing.
  *
  * Statistics. Unread buffers are freed only by a clear, which also zeroes
- * every counter, as tprof_clear() does: PROF_CLEAR, PROF_START, and the
- * close of the owner's socket (tprof's close). So each session counts from
+ * every counter, as tprof_clear() does: PROF_CLEAR, a PROF_START that
+ * succeeds, and the close of the owner's socket (tprof's close). So each session counts from
  * zero, and every record in sample was streamed (stream_samples), failed
  * to stream (stream_error_samples) or is still on the list (onlist_sample).
  *
@@ -704,13 +705,17 @@ static int adprof_prof_start_events(struct genl_info *info)
 {
 	struct adprof_prof_cpu *c;
 	unsigned int cpu;
+	u32 nth = 0;
 	void *ev;
 
 	for_each_cpu(cpu, adprof_prof_mask) {
 		c = adprof_prof_cpu(cpu);
-		ev = adprof_prof_backend->ops->start_cpu(adprof_prof_backend,
-							 cpu, adprof_prof_freq,
-							 c);
+		if (adprof_fault_perf_create(++nth))
+			ev = ERR_PTR(-ENOMEM);
+		else
+			ev = adprof_prof_backend->ops->start_cpu(adprof_prof_backend,
+								 cpu, adprof_prof_freq,
+								 c);
 		if (IS_ERR(ev)) {
 			if (PTR_ERR(ev) == -ENOENT || PTR_ERR(ev) == -EOPNOTSUPP) {
 				GENL_SET_ERR_MSG(info, "backend not available on this machine");
@@ -724,9 +729,25 @@ static int adprof_prof_start_events(struct genl_info *info)
 	return 0;
 }
 
+/* The samplers' process names, forgotten before their events start. */
+static void adprof_prof_reset_comms(void)
+{
+	struct adprof_prof_cpu *c;
+	unsigned int cpu;
+
+	for_each_cpu(cpu, adprof_prof_mask) {
+		c = adprof_prof_cpu(cpu);
+		c->comm_gen = 0;
+		memset(c->comm, 0, sizeof(c->comm));
+	}
+}
+
 /*
  * A new stream: leftovers of an earlier session do not belong to it, and
- * the statistics count this session from zero.
+ * the statistics count this session from zero. Only once the session's
+ * events run: a start that fails leaves the earlier session's unread
+ * buffers and statistics as they were. No tick has run yet, so the list
+ * holds only the earlier session's buffers.
  */
 static void adprof_prof_reset_streams(void)
 {
@@ -740,8 +761,6 @@ static void adprof_prof_reset_streams(void)
 		c = adprof_prof_cpu(cpu);
 		c->seq = 0;
 		atomic64_set(&c->lost, 0);
-		c->comm_gen = 0;
-		memset(c->comm, 0, sizeof(c->comm));
 	}
 	mutex_unlock(&adprof_prof_reader_lock);
 }
@@ -752,6 +771,7 @@ static int adprof_prof_start_locked(struct genl_info *info)
 	const char *name = ADPROF_BACKEND_DEFAULT;
 	struct nlattr **attrs = info->attrs;
 	unsigned int cpu, tick_ms;
+	u32 max_bufs;
 	bool ok;
 	int err;
 
@@ -783,9 +803,8 @@ static int adprof_prof_start_locked(struct genl_info *info)
 	adprof_prof_buf_samples = attrs[ADPROF_A_BUF_SAMPLES] ?
 		nla_get_u32(attrs[ADPROF_A_BUF_SAMPLES]) :
 		adprof_prof_default_buf_samples(adprof_prof_freq, tick_ms);
-	WRITE_ONCE(adprof_prof_max_bufs, attrs[ADPROF_A_MAX_BUFS] ?
-		   nla_get_u32(attrs[ADPROF_A_MAX_BUFS]) :
-		   ADPROF_MAX_BUFS_DEFAULT);
+	max_bufs = attrs[ADPROF_A_MAX_BUFS] ?
+		   nla_get_u32(attrs[ADPROF_A_MAX_BUFS]) : ADPROF_MAX_BUFS_DEFAULT;
 	adprof_prof_flags = attrs[ADPROF_A_PROF_FLAGS] ?
 		nla_get_u32(attrs[ADPROF_A_PROF_FLAGS]) : 0;
 	adprof_prof_tick_jiffies = max(msecs_to_jiffies(tick_ms), 1UL);
@@ -795,18 +814,21 @@ static int adprof_prof_start_locked(struct genl_info *info)
 	if (err)
 		goto out_unlock;
 
-	adprof_prof_reset_streams();
 	err = adprof_prof_alloc_bufs();
 	if (err) {
 		GENL_SET_ERR_MSG(info, "no memory for the sample buffers");
 		goto err_free_bufs;
 	}
+	adprof_prof_reset_comms();
 
 	adprof_prof_backend = be;
 	err = adprof_prof_start_events(info);
 	if (err)
 		goto err_stop_events;
 
+	/* The stream worker reads it: set only once the session is sure. */
+	WRITE_ONCE(adprof_prof_max_bufs, max_bufs);
+	adprof_prof_reset_streams();
 	adprof_prof_running = true;
 	if (adprof_prof_flags & ADPROF_PROF_F_DETACH) {
 		adprof_prof_owner = 0;

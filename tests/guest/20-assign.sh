@@ -90,6 +90,8 @@ expect "DEV_GET shows address and ids" "^1 $EDU 1234:11e8 host=none guest=none" 
 	adprofctl list 1
 refuse "DEV_ID in use: EEXIST" 'DEV_ID is in use.*File exists' \
 	adprofctl assign 1 "$VRNG"
+refuse "DEV_ID in use and no such device: EEXIST first, as KVM" \
+	'DEV_ID is in use.*File exists' adprofctl assign 1 0000:00:1f.7
 refuse "device assigned under another DEV_ID: EEXIST" \
 	'already assigned as DEV_ID 1.*File exists' adprofctl assign 3 "$EDU"
 check "edu registers reachable through resource0 while assigned" edu check "$EDU"

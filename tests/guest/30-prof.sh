@@ -112,6 +112,26 @@ check "stop" adprofctl stop
 check "stop again (idempotent)" adprofctl stop
 check "not running after stop" not_running
 
+# A start that fails leaves the earlier session's unread samples and its
+# statistics as they were: with nobody subscribed they wait on the list.
+check "a detached session with nobody listening" \
+	sh -c 'adprofctl start --detach -F 1000 && sleep 1 && adprofctl stop'
+adprofctl stat >$P/stat.before
+check "its samples wait on the list ($(val onlist_sample $P/stat.before))" \
+	test "$(val onlist_sample $P/stat.before)" -gt 0
+echo "$NCPU" >/sys/kernel/debug/adprof/fail_perf_create
+refuse "start with the last CPU's perf event failing: ENOMEM" \
+	'cannot create the perf event.*memory' adprofctl start --detach
+echo 0 >/sys/kernel/debug/adprof/fail_perf_create
+check "nothing runs after the failed start" not_running
+adprofctl stat >$P/stat.after
+check "the earlier session's statistics and buffers are untouched" cmp $P/stat.before $P/stat.after
+diag $P/stat.after
+check "a clean start works and clears them" sh -c 'adprofctl start --detach && adprofctl stop'
+adprofctl stat >$P/stat.clean
+check "the start that succeeded cleared them ($(val sample $P/stat.clean) < $(val sample $P/stat.before) samples)" \
+	test "$(val sample $P/stat.clean)" -lt "$(val sample $P/stat.before)"
+
 # The owner's socket closing ends its session.
 adprofctl record -d 60 -o $P/killed.data >/dev/null 2>&1 &
 owner=$!
