@@ -70,7 +70,7 @@ sanitize() {
 	nl=$(pkg-config --cflags --libs libnl-genl-3.0 libelf)
 	mkdir -p "$d"
 	if cc "${san[@]}" -Iuapi -Iuserspace -o "$d/test_parse" userspace/tests/test_parse.c \
-		userspace/parse.c userspace/json.c >"$d/build.log" 2>&1; then
+		userspace/parse.c userspace/json.c userspace/dump.c >"$d/build.log" 2>&1; then
 		ASAN_OPTIONS=detect_leaks=1 "$d/test_parse" 2>"$d/run.err" |
 			sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /&asan: /p' >"$tap"
 		[ "${PIPESTATUS[0]}" -eq 0 ] && [ ! -s "$d/run.err" ] ||

@@ -2,6 +2,7 @@
 /* Generic netlink plumbing for adprofctl; see nl.h. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/adprof.h>
@@ -10,6 +11,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#include "dump.h"
 #include "nl.h"
 
 /* Attributes of every reply and notification; nests are checked by users. */
@@ -57,6 +59,7 @@ struct req_state {
 	adp_reply_fn fn;
 	void *arg;
 	int err;		/* 1 while waiting, then 0 or -errno */
+	struct dump_buf *dump;	/* a dump's replies kept here, not passed on */
 };
 
 /**
@@ -204,6 +207,8 @@ static int finish_cb(struct nl_msg *msg, void *arg)
 	struct req_state *st = arg;
 	int error = 0;
 
+	if (st->dump)
+		dump_note_flags(st->dump, nlh);
 	if (len >= (int)sizeof(int))
 		memcpy(&error, nlmsg_data(nlh), sizeof(int));
 	if (error < 0) {
@@ -224,20 +229,34 @@ static int ack_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-static int valid_cb(struct nl_msg *msg, void *arg)
+/* Parse one reply and hand it to @fn. Return: 0 or -errno */
+static int reply(const char *who, struct nlmsghdr *nlh, adp_reply_fn fn,
+		 void *arg)
 {
 	struct nlattr *tb[ADPROF_A_MAX + 1];
+	int err;
+
+	err = genlmsg_parse(nlh, 0, tb, ADPROF_A_MAX, adp_policy);
+	if (err < 0) {
+		fprintf(stderr, "adprofctl: %s: malformed reply: %s\n",
+			who, nl_geterror(err));
+		return -EPROTO;
+	}
+	return fn ? fn(tb, arg) : 0;
+}
+
+static int valid_cb(struct nl_msg *msg, void *arg)
+{
 	struct req_state *st = arg;
 	int err;
 
-	err = genlmsg_parse(nlmsg_hdr(msg), 0, tb, ADPROF_A_MAX, adp_policy);
-	if (err < 0) {
-		fprintf(stderr, "adprofctl: %s: malformed reply: %s\n",
-			st->who, nl_geterror(err));
-		st->err = -EPROTO;
-		return NL_STOP;
+	if (st->dump) {
+		err = dump_add(st->dump, nlmsg_hdr(msg));
+		if (err)
+			fprintf(stderr, "adprofctl: %s: out of memory\n", st->who);
+	} else {
+		err = reply(st->who, nlmsg_hdr(msg), st->fn, st->arg);
 	}
-	err = st->fn ? st->fn(tb, st->arg) : 0;
 	if (err < 0) {
 		st->err = err;
 		return NL_STOP;
@@ -245,20 +264,25 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/**
- * adp_request() - send a request and wait for its ack, reply or dump
- * @nl: open socket
- * @msg: from adp_msg_new(); always freed
- * @fn: called for each reply, may be NULL
- * @arg: passed to @fn
- *
- * Return: 0, or -errno: the kernel's (reported with its extack message),
- * from @fn, or from a local failure.
- */
-int adp_request(struct adp_nl *nl, struct nl_msg *msg, adp_reply_fn fn,
-		void *arg)
+/* Noted by the dump; the message itself goes on to valid_cb. */
+static int intr_cb(struct nl_msg *msg, void *arg)
 {
-	struct req_state st = { .who = nl->who, .fn = fn, .arg = arg, .err = 1 };
+	struct req_state *st = arg;
+
+	if (st->dump)
+		dump_note_flags(st->dump, nlmsg_hdr(msg));
+	return NL_OK;
+}
+
+/*
+ * Send @msg, wait for its ack, reply or dump; replies go to @fn, or are
+ * kept in @dump when it is given.
+ */
+static int request(struct adp_nl *nl, struct nl_msg *msg, adp_reply_fn fn,
+		   void *arg, struct dump_buf *dump, unsigned int attempt)
+{
+	struct req_state st = { .who = nl->who, .fn = fn, .arg = arg, .err = 1,
+				.dump = dump };
 	struct nl_cb *cb;
 	int err;
 
@@ -273,6 +297,7 @@ int adp_request(struct adp_nl *nl, struct nl_msg *msg, adp_reply_fn fn,
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, &st);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &st);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, &st);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, intr_cb, &st);
 
 	err = nl_send_auto(nl->sk, msg);
 	if (err < 0) {
@@ -281,6 +306,8 @@ int adp_request(struct adp_nl *nl, struct nl_msg *msg, adp_reply_fn fn,
 		err = -EIO;
 		goto out_put_cb;
 	}
+	if (dump)
+		adp_dump_sent(attempt);
 	while (st.err > 0) {
 		err = nl_recvmsgs(nl->sk, cb);
 		if (err < 0 && st.err > 0) {
@@ -295,6 +322,22 @@ out_put_cb:
 out_free_msg:
 	nlmsg_free(msg);
 	return err;
+}
+
+/**
+ * adp_request() - send a request and wait for its ack or reply
+ * @nl: open socket
+ * @msg: from adp_msg_new(); always freed
+ * @fn: called for each reply, may be NULL
+ * @arg: passed to @fn
+ *
+ * Return: 0, or -errno: the kernel's (reported with its extack message),
+ * from @fn, or from a local failure.
+ */
+int adp_request(struct adp_nl *nl, struct nl_msg *msg, adp_reply_fn fn,
+		void *arg)
+{
+	return request(nl, msg, fn, arg, NULL, 0);
 }
 
 /**
@@ -322,22 +365,56 @@ int adp_transact(const char *who, struct nl_msg *msg, adp_reply_fn fn,
 	return err;
 }
 
+void __attribute__((weak)) adp_dump_sent(unsigned int attempt)
+{
+	(void)attempt;
+}
+
 /**
- * adp_dump() - dump all objects of a command
+ * adp_dump() - dump all objects of a command, as one consistent list
  * @who: subcommand named in error messages
  * @cmd: ADPROF_CMD_* with a dump handler
- * @fn: called for each object
+ * @fn: called for each object, once the whole dump has arrived
  * @arg: passed to @fn
  *
- * Return: as adp_transact().
+ * The kernel marks a dump whose objects changed between its parts with
+ * NLM_F_DUMP_INTR. Such a dump is thrown away and done again, up to
+ * ADPROFCTL_DUMP_TRIES times (default 5); @fn sees only a whole one.
+ *
+ * Return: as adp_transact(), or -EAGAIN when every dump was interrupted.
  */
 int adp_dump(const char *who, uint8_t cmd, adp_reply_fn fn, void *arg)
 {
-	struct nl_msg *msg = adp_msg_new(cmd, NLM_F_DUMP);
+	unsigned int i, tries = dump_tries(getenv("ADPROFCTL_DUMP_TRIES"));
+	struct dump_buf d = {};
+	struct nl_msg *msg;
+	struct adp_nl nl;
+	size_t j;
+	int err;
 
-	if (!msg) {
-		fprintf(stderr, "adprofctl: %s: out of memory\n", who);
-		return -ENOMEM;
+	err = adp_nl_open(&nl, who);
+	if (err)
+		return err;
+	for (i = 0; i < tries; i++) {
+		dump_free(&d);
+		msg = adp_msg_new(cmd, NLM_F_DUMP);
+		if (!msg) {
+			fprintf(stderr, "adprofctl: %s: out of memory\n", who);
+			err = -ENOMEM;
+			break;
+		}
+		err = request(&nl, msg, NULL, NULL, &d, i);
+		if (err || !d.intr)
+			break;
 	}
-	return adp_transact(who, msg, fn, arg);
+	if (!err && d.intr) {
+		fprintf(stderr, "adprofctl: %s: the list changed during each of %u dumps (NLM_F_DUMP_INTR): try again\n",
+			who, tries);
+		err = -EAGAIN;
+	}
+	for (j = 0; !err && j < d.n; j++)
+		err = reply(who, d.msgs[j], fn, arg);
+	dump_free(&d);
+	adp_nl_close(&nl);
+	return err;
 }

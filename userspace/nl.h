@@ -36,4 +36,12 @@ int adp_transact(const char *who, struct nl_msg *msg, adp_reply_fn fn,
 		 void *arg);
 int adp_dump(const char *who, uint8_t cmd, adp_reply_fn fn, void *arg);
 
+/*
+ * Called once each dump request of adp_dump() is sent, before its replies
+ * are read (the kernel has built the first part only). A no-op here; a
+ * test (tests/tools/dumprace.c) defines its own to change the objects at
+ * that moment, so that the later parts carry NLM_F_DUMP_INTR.
+ */
+void adp_dump_sent(unsigned int attempt);
+
 #endif /* ADPROF_NL_H */

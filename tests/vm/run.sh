@@ -3,9 +3,9 @@
 #
 # Boot Debian's own kernel ($KVER) under QEMU/TCG with a busybox initramfs
 # holding adprof.ko, a static adprofctl and the guest tests, plus QEMU's
-# edu device, a driverless virtio-rng with an MSI-X table of 4 and a
-# driverless virtio-serial with one of 256 (a DEV_GET message of a device
-# using all of adprof's 255 entries). One boot runs every test; TAP comes
+# edu device, a driverless virtio-rng with an MSI-X table of 4 and two
+# driverless virtio-serials with one of 256 (a DEV_GET message of a device
+# using all of adprof's 255 entries; two make a dump of several parts). One boot runs every test; TAP comes
 # back on the serial console.
 #
 # Usage: tests/vm/run.sh [--demo] [--only PATTERN] [--tap FILE] [--results DIR]
@@ -127,7 +127,8 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-machine pc -cpu max -smp "${VM_SMP:-2}" -m 1024 \
 	-nographic -no-reboot -monitor none -serial stdio -nic none \
 	-kernel "$kernel" -initrd "$vm/initramfs.gz" -append "$append" \
-	-device edu -device virtio-rng-pci,vectors=4 -device virtio-serial-pci,vectors=256 \
+	-device edu -device virtio-rng-pci,vectors=4 \
+	-device virtio-serial-pci,vectors=256 -device virtio-serial-pci,vectors=256 \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	</dev/null 2>&1 | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$log" |
 	if [ "$mode" = demo ]; then sed -un '/ADPROF-BEGIN$/,/^ADPROF-DMESG-BEGIN/p' | grep --line-buffered -v 'ADPROF-'; else cat >/dev/null; fi

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../dump.h"
 #include "../json.h"
 #include "../parse.h"
 
@@ -336,6 +337,60 @@ static void test_json(void)
 	free(buf);
 }
 
+/* A message of @len bytes in all, its payload filled with @fill. */
+static struct nlmsghdr *test_msg(uint32_t len, uint16_t flags, char fill)
+{
+	struct nlmsghdr *h = calloc(1, len);
+
+	if (!h)
+		exit(EXIT_FAILURE);
+	h->nlmsg_len = len;
+	h->nlmsg_flags = flags;
+	memset(h + 1, fill, len - sizeof(*h));
+	return h;
+}
+
+static void test_dump(void)
+{
+	struct nlmsghdr *a = test_msg(40, NLM_F_MULTI, 'a');
+	struct nlmsghdr *b = test_msg(100, NLM_F_MULTI, 'b');
+	struct nlmsghdr *intr = test_msg(20, NLM_F_MULTI | NLM_F_DUMP_INTR, 'c');
+	struct nlmsghdr *done = test_msg(20, NLM_F_MULTI | NLM_F_DUMP_INTR, 0);
+	struct dump_buf d = {};
+	bool ok = true;
+	size_t i;
+
+	check(!dump_add(&d, a) && !dump_add(&d, b), "dump: keep two messages");
+	check(d.n == 2 && !d.intr, "dump: two messages, not interrupted");
+	check(d.msgs[0] != a && !memcmp(d.msgs[0], a, 40) &&
+	      !memcmp(d.msgs[1], b, 100), "dump: copies, byte for byte, in order");
+	check(!dump_add(&d, intr) && d.intr && d.n == 3,
+	      "dump: a part with NLM_F_DUMP_INTR marks the dump interrupted");
+	dump_free(&d);
+	check(!d.n && !d.msgs && !d.intr, "dump: freed, empty and whole again");
+	dump_note_flags(&d, a);
+	check(!d.intr, "dump: NLMSG_DONE without the flag leaves it whole");
+	dump_note_flags(&d, done);
+	check(d.intr && !d.n, "dump: NLMSG_DONE with the flag marks it, keeps nothing");
+	dump_free(&d);
+	for (i = 0; i < 1000 && ok; i++)
+		ok = !dump_add(&d, b);
+	check(ok && d.n == 1000 && !memcmp(d.msgs[999], b, 100),
+	      "dump: 1000 messages kept");
+	dump_free(&d);
+	free(a);
+	free(b);
+	free(intr);
+	free(done);
+
+	check(dump_tries(NULL) == 5, "dump tries: default 5");
+	check(dump_tries("1") == 1, "dump tries: 1");
+	check(dump_tries("100") == 100, "dump tries: 100");
+	check(dump_tries("0") == 5, "dump tries: 0 is refused, default");
+	check(dump_tries("101") == 5, "dump tries: 101 is refused, default");
+	check(dump_tries("x") == 5, "dump tries: not a number, default");
+}
+
 int main(void)
 {
 	test_pci();
@@ -344,6 +399,7 @@ int main(void)
 	test_irq();
 	test_duration();
 	test_json();
+	test_dump();
 	printf("1..%u\n# %u passed, %u failed\n", n_run, n_run - n_failed,
 	       n_failed);
 	return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
