@@ -5,9 +5,11 @@
  * pre_doit checks their required attributes, takes adprof_lock and looks
  * the DEV_ID up (adprof_nl_dev_pre_doit()), so the handler finds the LIVE
  * device in info->user_ptr[0] and runs under adprof_lock; post_doit
- * unlocks (as net/core/drop_monitor.c does). DEV_ASSIGN and DEV_DEASSIGN
- * call into the driver core, which must not happen under adprof_lock
- * (adev.h), so they lock for themselves.
+ * unlocks (as net/core/drop_monitor.c does). The DMA commands, flagged
+ * ADPROF_NL_F_DEV_REF, get a reference to the device instead and run
+ * without adprof_lock: pinning may take long (dma.c). DEV_ASSIGN and
+ * DEV_DEASSIGN call into the driver core, which must not happen under
+ * adprof_lock (adev.h), so they lock for themselves.
  */
 #include <linux/adprof.h>
 #include <linux/device.h>
@@ -28,25 +30,31 @@
  * missing one is reported; checked before the lookup, so a request that
  * lacks an attribute is told so whatever its DEV_ID.
  */
-static const u8 adprof_dev_cmd_attrs[ADPROF_CMD_MAX + 1][2] = {
+static const u8 adprof_dev_cmd_attrs[ADPROF_CMD_MAX + 1][4] = {
 	[ADPROF_CMD_IRQ_ASSIGN] = { ADPROF_A_IRQ_FLAGS },
 	[ADPROF_CMD_IRQ_DEASSIGN] = { ADPROF_A_IRQ_FLAGS },
 	[ADPROF_CMD_MSIX_SET_NR] = { ADPROF_A_MSIX_NR },
 	[ADPROF_CMD_MSIX_SET_ENTRY] = { ADPROF_A_MSIX_ENTRY, ADPROF_A_GSI },
+	[ADPROF_CMD_DMA_MAP] = { ADPROF_A_VADDR, ADPROF_A_IOVA, ADPROF_A_SIZE,
+				 ADPROF_A_DMA_FLAGS },
+	[ADPROF_CMD_DMA_UNMAP] = { ADPROF_A_IOVA, ADPROF_A_SIZE },
+	[ADPROF_CMD_DMA_GET] = { ADPROF_A_IOVA },
 };
 
 /**
- * adprof_nl_dev_pre_doit() - lock and look up the device of a command
- * @cmd: the command, one flagged ADPROF_NL_F_DEV
+ * adprof_nl_dev_pre_doit() - look up the device of a command
+ * @cmd: the command, one flagged ADPROF_NL_F_DEV or _DEV_REF
  * @info: the request
+ * @ref: take a reference to the device rather than hold adprof_lock
  *
- * On success adprof_lock is held, until adprof_nl_dev_post_doit(), and
- * info->user_ptr[0] is the LIVE device.
+ * On success info->user_ptr[0] is the LIVE device, and until
+ * adprof_nl_dev_post_doit() adprof_lock is held (or, with @ref, a
+ * reference: the device may be deassigned meanwhile).
  *
  * Return: 0; -EINVAL if a required attribute is missing; -ENODEV for an
  * unknown DEV_ID.
  */
-int adprof_nl_dev_pre_doit(u8 cmd, struct genl_info *info)
+int adprof_nl_dev_pre_doit(u8 cmd, struct genl_info *info, bool ref)
 {
 	const u8 *need = adprof_dev_cmd_attrs[cmd];
 	struct adprof_dev *adev;
@@ -65,17 +73,28 @@ int adprof_nl_dev_pre_doit(u8 cmd, struct genl_info *info)
 		return -ENODEV;
 	}
 	info->user_ptr[0] = adev;
+	if (ref) {
+		kref_get(&adev->ref);
+		mutex_unlock(&adprof_lock);
+	}
 	return 0;
 }
 
 /**
- * adprof_nl_dev_post_doit() - unlock after an ADPROF_NL_F_DEV command
+ * adprof_nl_dev_post_doit() - release what adprof_nl_dev_pre_doit() took
  * @info: the request
+ * @ref: as given to adprof_nl_dev_pre_doit()
  */
-void adprof_nl_dev_post_doit(struct genl_info *info)
+void adprof_nl_dev_post_doit(struct genl_info *info, bool ref)
 {
-	lockdep_assert_held(&adprof_lock);
+	struct adprof_dev *adev = info->user_ptr[0];
+
 	info->user_ptr[0] = NULL;
+	if (ref) {
+		adprof_dev_put(adev);
+		return;
+	}
+	lockdep_assert_held(&adprof_lock);
 	mutex_unlock(&adprof_lock);
 }
 
@@ -309,11 +328,12 @@ static size_t adprof_dev_msg_size(const struct adprof_dev *adev)
 	size_t vec = nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
 		     2 * nla_total_size_64bit(sizeof(u64));
 
-	return 4 * nla_total_size(sizeof(u32)) +	/* id, flags, irq, nr */
+	return 5 * nla_total_size(sizeof(u32)) +	/* id, 2 flags, irq, nr */
 	       3 * nla_total_size(sizeof(u16)) +	/* segment, ids */
 	       3 * nla_total_size(sizeof(u8)) +		/* bus, devfn, masked */
 	       nla_total_size(0) + adev->msix.count * slot +
-	       nla_total_size(0) + adev->nvec * vec;
+	       nla_total_size(0) + adev->nvec * vec +
+	       adprof_dma_msg_size();
 }
 
 static int adprof_fill_vectors(struct sk_buff *skb, struct adprof_dev *adev)
@@ -327,8 +347,8 @@ static int adprof_fill_vectors(struct sk_buff *skb, struct adprof_dev *adev)
 		return -EMSGSIZE;
 	for (i = 0; i < adev->nvec; i++) {
 		spin_lock_irq(&adev->irq_lock);
-		count = adev->vecs[i].count;
-		coalesced = adev->vecs[i].coalesced;
+		count = adev->vecs[i].ev.count;
+		coalesced = adev->vecs[i].ev.coalesced;
 		spin_unlock_irq(&adev->irq_lock);
 
 		vnest = nla_nest_start(skb, ADPROF_A_VECTOR);
@@ -393,12 +413,14 @@ static int adprof_dev_fill(struct sk_buff *skb, struct adprof_dev *adev,
 	    nla_put_u8(skb, ADPROF_A_PCI_DEVFN, adev->devfn) ||
 	    nla_put_u16(skb, ADPROF_A_VENDOR, pdev->vendor) ||
 	    nla_put_u16(skb, ADPROF_A_DEVICE, pdev->device) ||
+	    nla_put_u32(skb, ADPROF_A_DEV_FLAGS, adev->dev_flags) ||
 	    nla_put_u32(skb, ADPROF_A_IRQ_FLAGS, adev->irq_requested) ||
 	    nla_put_u32(skb, ADPROF_A_GUEST_IRQ, adev->guest_irq) ||
 	    nla_put_u32(skb, ADPROF_A_MSIX_NR, adev->msix.nr) ||
 	    adprof_fill_msix(skb, adev) ||
 	    adprof_fill_vectors(skb, adev) ||
-	    nla_put_u8(skb, ADPROF_A_INTX_MASKED, masked))
+	    nla_put_u8(skb, ADPROF_A_INTX_MASKED, masked) ||
+	    adprof_dma_fill(skb, adev))
 		goto err_cancel;
 	genlmsg_end(skb, hdr);
 	return 0;

@@ -7,6 +7,8 @@
 #define _ADPROF_COMPAT_H
 
 #include <linux/device.h>
+#include <linux/err.h>
+#include <linux/iommu.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -119,5 +121,47 @@ static inline void adprof_override_clear(struct pci_dev *pdev)
 }
 
 #endif
+
+/*
+ * An unmanaged (paging) IOMMU domain for @dev: 6.11 added
+ * iommu_paging_domain_alloc(), which returns an ERR_PTR(); before, one
+ * asked the bus, which returned NULL on failure.
+ */
+static inline struct iommu_domain *adprof_iommu_domain_alloc(struct device *dev)
+{
+#ifdef ADPROF_HAVE_IOMMU_PAGING_DOMAIN_ALLOC
+	struct iommu_domain *domain = iommu_paging_domain_alloc(dev);
+
+	return IS_ERR(domain) ? NULL : domain;
+#else
+	return iommu_domain_alloc(dev->bus);
+#endif
+}
+
+/* iommu_map() takes the allocation flags for page tables since 6.3. */
+static inline int adprof_iommu_map(struct iommu_domain *domain,
+				   unsigned long iova, phys_addr_t paddr,
+				   size_t size, int prot)
+{
+#ifdef ADPROF_HAVE_IOMMU_MAP_GFP
+	return iommu_map(domain, iova, paddr, size, prot, GFP_KERNEL);
+#else
+	return iommu_map(domain, iova, paddr, size, prot);
+#endif
+}
+
+/*
+ * Whether the IOMMU driver hands DMA faults to a domain's fault handler.
+ * AMD's does (report_iommu_fault() in amd_iommu_report_page_fault()), as
+ * do the ARM SMMU drivers; Intel VT-d's, on 6.1 and 6.12, only logs them
+ * (drivers/iommu/intel/dmar.c, dmar_fault()). VT-d units are named dmarN.
+ */
+static inline bool adprof_iommu_reports_faults(struct device *dev)
+{
+	struct device *iommu = dev->iommu && dev->iommu->iommu_dev ?
+			       dev->iommu->iommu_dev->dev : NULL;
+
+	return !(iommu && !strncmp(dev_name(iommu), "dmar", 4));
+}
 
 #endif /* _ADPROF_COMPAT_H */

@@ -220,6 +220,7 @@ struct adprof_dev *adprof_dev_alloc(u32 id, struct pci_dev *pdev, u16 segment,
 	adev->state = ADPROF_DEV_CLAIMING;
 	kref_init(&adev->ref);
 	adprof_intrs_init(adev);
+	adprof_dma_init(adev);
 	return adev;
 }
 
@@ -364,10 +365,14 @@ static int adprof_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	 */
 	adev->probe_err = NULL;
 	adprof_found_save(adev);
+	/* Its own domain before its DMA is enabled. */
+	err = adprof_dma_setup(adev);
+	if (err)
+		goto err_free_state;
 	err = pci_enable_device(pdev);
 	if (err) {
 		adev->probe_err = "cannot enable the PCI device";
-		goto err_free_state;
+		goto err_dma;
 	}
 	err = adprof_reset(pdev);
 	if (err) {
@@ -390,8 +395,11 @@ static int adprof_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 err_disable:
 	pci_disable_device(pdev);
+	adprof_dma_teardown(adev);
 	adprof_found_restore(adev);
 	return err;
+err_dma:
+	adprof_dma_teardown(adev);
 err_free_state:
 	kfree(adev->found_state);
 	adev->found_state = NULL;
@@ -416,8 +424,11 @@ static void adprof_pci_remove(struct pci_dev *pdev)
 	/* REMOVING: this path owns @adev. */
 	adprof_irq_release(adev, adev->irq_requested);
 	adprof_msix_release(&adev->msix);
+	/* No DMA from here on, then nothing mapped for it. */
+	pci_clear_master(pdev);
 	/* A failed reset is logged; the device goes back all the same. */
 	adprof_reset(pdev);
+	adprof_dma_teardown(adev);
 	pci_disable_device(pdev);
 	/* After disable, which would clear a bus master bit found set. */
 	adprof_found_restore(adev);
@@ -442,11 +453,17 @@ static const struct pci_device_id adprof_pci_ids[] = {
 	{ }
 };
 
+/*
+ * driver_managed_dma: adprof does no DMA through the kernel's DMA API, so
+ * binding it does not make the group's default domain in use, and a
+ * DEV_F_IOMMU device's group can be owned (as vfio-pci and pci-stub do).
+ */
 struct pci_driver adprof_pci_driver = {
 	.name = ADPROF_PCI_DRIVER,
 	.id_table = adprof_pci_ids,
 	.probe = adprof_pci_probe,
 	.remove = adprof_pci_remove,
+	.driver_managed_dma = true,
 };
 
 /* ---- debugfs ----------------------------------------------------------- */
@@ -465,6 +482,7 @@ static void adprof_devices_show_one(struct seq_file *m, struct adprof_dev *adev)
 		   adev->pdev->device, adprof_host_name(adev->irq_requested),
 		   adprof_guest_name(adev->irq_requested), adev->guest_irq,
 		   adev->msix.nr, x.masked);
+	adprof_dma_show(m, adev);
 	if (adev->host_type == ADPROF_IRQ_HOST_INTX)
 		seq_printf(m, " intx_masks=%llu intx_while_masked=%llu intx_acks=%llu intx_idle_acks=%llu",
 			   x.nr_masked, x.nr_while_masked, x.nr_unmasked,
@@ -474,8 +492,8 @@ static void adprof_devices_show_one(struct seq_file *m, struct adprof_dev *adev)
 		v = adev->vecs[i];
 		spin_unlock_irq(&adev->irq_lock);
 		seq_printf(m, " vec%u=irq:%d,count:%llu,coalesced:%llu,events:%llu,pending:%llu,unheard:%llu,lost:%llu,overruns:%llu",
-			   i, v.irq, v.count, v.coalesced, v.events, v.pending,
-			   v.unheard, v.lost, v.overruns);
+			   i, v.irq, v.ev.count, v.ev.coalesced, v.ev.events,
+			   v.ev.pending, v.ev.unheard, v.ev.lost, v.ev.overruns);
 	}
 	seq_putc(m, '\n');
 }
@@ -512,6 +530,7 @@ int adprof_assign_init(void)
 	adprof_devices_file = debugfs_create_file("devices", 0444,
 						  adprof_debugfs_dir(), NULL,
 						  &adprof_devices_fops);
+	adprof_dma_debugfs(adprof_debugfs_dir());
 	return 0;
 }
 

@@ -2,7 +2,8 @@
 /*
  * Interrupt routing of assigned devices: host vectors (INTx, MSI, MSI-X)
  * with adprof's handlers, whose interrupts become IRQ_EVENT messages on
- * the "irq" multicast group.
+ * the "irq" multicast group; and the sending of every event of that group,
+ * DMA_FAULTs of dma.c included, under one rate limit per device.
  *
  * The hard-IRQ half takes the CLOCK_MONOTONIC time, counts, and for INTx
  * masks the line until IRQ_ACK (KVM's host_irq_disabled); the threaded
@@ -35,8 +36,9 @@ module_param(irq_rate, uint, 0644);
 MODULE_PARM_DESC(irq_rate,
 		 "IRQ events per second per device, bursts of a tenth of it; 0: no limit (default 10000)");
 
+/* IRQ_EVENT: 4 u32 and a u64; DMA_FAULT: 3 u32 and 2 u64. */
 #define ADPROF_EVENT_SIZE	(4 * nla_total_size(sizeof(u32)) + \
-				 nla_total_size_64bit(sizeof(u64)))
+				 2 * nla_total_size_64bit(sizeof(u64)))
 
 static void adprof_flush_fn(struct work_struct *work);
 
@@ -58,13 +60,21 @@ static void adprof_bucket_reset(struct adprof_dev *adev)
 	spin_unlock_irq(&adev->irq_lock);
 }
 
-/* Send the held-back interrupts once a token is due. */
-static void adprof_flush_later(struct adprof_dev *adev)
+/**
+ * adprof_ev_later() - run @work once the device's next token is due
+ * @work: a flush work of the device's, for what the rate limit held back
+ */
+void adprof_ev_later(struct delayed_work *work)
 {
 	u64 ns = adprof_bucket_period_ns(READ_ONCE(irq_rate));
 	unsigned long delay = max(nsecs_to_jiffies(ns), 1UL);
 
-	queue_delayed_work(system_wq, &adev->flush_work, delay);
+	queue_delayed_work(system_wq, work, delay);
+}
+
+static void adprof_flush_later(struct adprof_dev *adev)
+{
+	adprof_ev_later(&adev->flush_work);
 }
 
 static u32 adprof_vec_gsi(struct adprof_dev *adev, struct adprof_vec *vec)
@@ -78,23 +88,37 @@ static u32 adprof_vec_gsi(struct adprof_dev *adev, struct adprof_vec *vec)
 	return READ_ONCE(adev->guest_irq);
 }
 
+/*
+ * One event for @n occurrences of @src: IRQ_EVENT for a vector (@vec),
+ * DMA_FAULT for the device's domain (@vec NULL), from the snapshot @snap
+ * of @src taken when they were taken off its pending count.
+ */
 static int adprof_event_send(struct adprof_dev *adev, struct adprof_vec *vec,
-			     u32 count, u64 ts)
+			     const struct adprof_evsrc *snap, u32 n)
 {
+	u8 cmd = vec ? ADPROF_CMD_IRQ_EVENT : ADPROF_CMD_DMA_FAULT;
 	struct sk_buff *skb;
 	void *hdr;
 
 	skb = genlmsg_new(ADPROF_EVENT_SIZE, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
-	hdr = genlmsg_put(skb, 0, 0, &adprof_family, 0, ADPROF_CMD_IRQ_EVENT);
+	hdr = genlmsg_put(skb, 0, 0, &adprof_family, 0, cmd);
 	if (!hdr)
 		goto err_free;
 	if (nla_put_u32(skb, ADPROF_A_DEV_ID, adev->id) ||
-	    nla_put_u32(skb, ADPROF_A_HOST_VECTOR, vec->index) ||
-	    nla_put_u32(skb, ADPROF_A_GUEST_IRQ, adprof_vec_gsi(adev, vec)) ||
-	    nla_put_u64_64bit(skb, ADPROF_A_TIMESTAMP, ts, ADPROF_A_PAD) ||
-	    nla_put_u32(skb, ADPROF_A_COUNT, count))
+	    nla_put_u64_64bit(skb, ADPROF_A_TIMESTAMP, snap->pending_ts,
+			      ADPROF_A_PAD) ||
+	    nla_put_u32(skb, ADPROF_A_COUNT, n))
+		goto err_free;
+	if (vec &&
+	    (nla_put_u32(skb, ADPROF_A_HOST_VECTOR, vec->index) ||
+	     nla_put_u32(skb, ADPROF_A_GUEST_IRQ, adprof_vec_gsi(adev, vec))))
+		goto err_free;
+	if (!vec &&
+	    (nla_put_u64_64bit(skb, ADPROF_A_IOVA, snap->pending_iova,
+			       ADPROF_A_PAD) ||
+	     nla_put_u32(skb, ADPROF_A_DMA_FLAGS, snap->pending_flags)))
 		goto err_free;
 	genlmsg_end(skb, hdr);
 	return adprof_nl_multicast(skb, ADPROF_MCGRP_IRQ_IDX);
@@ -104,28 +128,35 @@ err_free:
 	return -EMSGSIZE;
 }
 
-/*
- * Send one event for the interrupts pending on @vec. Unless @force, wait
- * for a token: return true if interrupts stay pending for lack of one.
+/**
+ * adprof_ev_flush() - send one event for what is pending on a source
+ * @adev: the device
+ * @src: one of its vectors' ev, or its DMA fault source
+ * @vec: the vector @src belongs to, NULL for DMA faults
+ * @force: send even without a token (teardown)
+ *
  * Process context (IRQ thread, work, teardown).
+ *
+ * Return: true if occurrences stay pending for lack of a token.
  */
-static bool adprof_vec_flush(struct adprof_vec *vec, bool force)
+bool adprof_ev_flush(struct adprof_dev *adev, struct adprof_evsrc *src,
+		     struct adprof_vec *vec, bool force)
 {
-	struct adprof_dev *adev = vec->adev;
+	struct adprof_evsrc snap;
 	bool listeners, limited = false;
-	u64 n, ts;
+	u64 n;
 	int err;
 
 	listeners = genl_has_listeners(&adprof_family, &init_net,
 				       ADPROF_MCGRP_IRQ_IDX);
 	mutex_lock(&adev->send_lock);
 	spin_lock_irq(&adev->irq_lock);
-	n = vec->pending;
+	n = src->pending;
 	if (!n)
 		goto out_unlock;
 	if (!listeners) {
-		vec->unheard += n;
-		vec->pending = 0;
+		src->unheard += n;
+		src->pending = 0;
 		goto out_unlock;
 	}
 	if (!force && !adprof_bucket_take(&adev->bucket, READ_ONCE(irq_rate),
@@ -134,32 +165,55 @@ static bool adprof_vec_flush(struct adprof_vec *vec, bool force)
 		goto out_unlock;
 	}
 	n = min_t(u64, n, U32_MAX);
-	ts = vec->pending_ts;
-	vec->pending -= n;
+	snap = *src;
+	src->pending -= n;
 	spin_unlock_irq(&adev->irq_lock);
 
-	err = adprof_event_send(adev, vec, n, ts);
+	err = adprof_event_send(adev, vec, &snap, n);
 
 	spin_lock_irq(&adev->irq_lock);
 	switch (err) {
 	case -ENOBUFS:	/* delivered, but not to every listener */
-		vec->overruns++;
+		src->overruns++;
 		fallthrough;
 	case 0:
-		vec->events++;
-		vec->coalesced += n - 1;
+		src->events++;
+		src->coalesced += n - 1;
 		break;
 	case -ESRCH:	/* the last listener left meanwhile */
-		vec->unheard += n;
+		src->unheard += n;
 		break;
 	default:
-		vec->lost += n;
+		src->lost += n;
 		break;
 	}
 out_unlock:
 	spin_unlock_irq(&adev->irq_lock);
 	mutex_unlock(&adev->send_lock);
 	return limited;
+}
+
+/**
+ * adprof_ev_take() - count one occurrence on a source
+ * @adev: the device (its irq_lock held)
+ * @src: the source
+ * @now: its time
+ * @iova: its IOVA (faults), else 0
+ * @flags: its ADPROF_DMA_F_* access (faults), else 0
+ *
+ * Only the oldest pending occurrence's time, IOVA and access are kept:
+ * the others are folded into the same event's COUNT.
+ */
+void adprof_ev_take(struct adprof_dev *adev, struct adprof_evsrc *src,
+		    u64 now, u64 iova, u32 flags)
+{
+	lockdep_assert_held(&adev->irq_lock);
+	src->count++;
+	if (!src->pending++) {
+		src->pending_ts = now;
+		src->pending_iova = iova;
+		src->pending_flags = flags;
+	}
 }
 
 static void adprof_flush_fn(struct work_struct *work)
@@ -171,7 +225,8 @@ static void adprof_flush_fn(struct work_struct *work)
 
 	/* @vecs outlives this work: teardown cancels it first. */
 	for (i = 0; i < adev->nvec; i++)
-		limited |= adprof_vec_flush(&adev->vecs[i], false);
+		limited |= adprof_ev_flush(adev, &adev->vecs[i].ev,
+					   &adev->vecs[i], false);
 	if (limited)
 		adprof_flush_later(adev);
 }
@@ -184,9 +239,7 @@ static irqreturn_t adprof_irq_hard(int irq, void *data)
 	u64 now = ktime_get_ns();
 
 	spin_lock(&adev->irq_lock);
-	vec->count++;
-	if (!vec->pending++)
-		vec->pending_ts = now;
+	adprof_ev_take(adev, &vec->ev, now, 0, 0);
 	if (adev->host_type == ADPROF_IRQ_HOST_INTX &&
 	    adprof_intx_irq(&adev->intx))
 		disable_irq_nosync(irq);
@@ -198,7 +251,7 @@ static irqreturn_t adprof_irq_thread(int irq, void *data)
 {
 	struct adprof_vec *vec = data;
 
-	if (adprof_vec_flush(vec, false))
+	if (adprof_ev_flush(vec->adev, &vec->ev, vec, false))
 		adprof_flush_later(vec->adev);
 	return IRQ_HANDLED;
 }
@@ -331,7 +384,7 @@ static void adprof_host_irq_disable(struct adprof_dev *adev)
 		free_irq(adev->vecs[i].irq, &adev->vecs[i]);
 	cancel_delayed_work_sync(&adev->flush_work);
 	for (i = 0; i < adev->nvec; i++)
-		adprof_vec_flush(&adev->vecs[i], true);
+		adprof_ev_flush(adev, &adev->vecs[i].ev, &adev->vecs[i], true);
 	pci_free_irq_vectors(adev->pdev);
 	/* MSI and MSI-X shutdown turn INTx back on. */
 	pci_intx(adev->pdev, 0);

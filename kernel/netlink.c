@@ -25,6 +25,8 @@
 #define ADPROF_NL_F_PERFMON	BIT(1)	/* CAP_PERFMON or CAP_SYS_ADMIN */
 /* On one assigned device: looked up, under adprof_lock (assign_nl.c). */
 #define ADPROF_NL_F_DEV		BIT(2)
+/* The same, with a reference to the device rather than adprof_lock. */
+#define ADPROF_NL_F_DEV_REF	BIT(3)
 
 /* Not const: 6.1 NLA_POLICY_FULL_RANGE() takes a mutable pointer. */
 static struct netlink_range_validation adprof_freq_range __ro_after_init = {
@@ -88,22 +90,52 @@ static const struct nla_policy adprof_prof_start_policy[ADPROF_A_MAX + 1] = {
 	[ADPROF_A_PROF_FLAGS] = NLA_POLICY_MASK(NLA_U32, ADPROF_PROF_F_ALL),
 };
 
+static const struct nla_policy adprof_dma_map_policy[ADPROF_A_MAX + 1] = {
+	[ADPROF_A_DEV_ID] = ADPROF_POLICY_DEV_ID,
+	[ADPROF_A_VADDR] = { .type = NLA_U64 },
+	[ADPROF_A_IOVA] = { .type = NLA_U64 },
+	[ADPROF_A_SIZE] = { .type = NLA_U64 },
+	[ADPROF_A_DMA_FLAGS] = NLA_POLICY_MASK(NLA_U32, ADPROF_DMA_F_ALL),
+};
+
+static const struct nla_policy adprof_dma_unmap_policy[ADPROF_A_MAX + 1] = {
+	[ADPROF_A_DEV_ID] = ADPROF_POLICY_DEV_ID,
+	[ADPROF_A_IOVA] = { .type = NLA_U64 },
+	[ADPROF_A_SIZE] = { .type = NLA_U64 },
+};
+
+/* do: DEV_ID and IOVA; dump: DEV_ID optional, to one device's mappings. */
+static const struct nla_policy adprof_dma_get_policy[ADPROF_A_MAX + 1] = {
+	[ADPROF_A_DEV_ID] = ADPROF_POLICY_DEV_ID,
+	[ADPROF_A_IOVA] = { .type = NLA_U64 },
+};
+
 /* Commands without attributes: anything sent is refused as unknown. */
 static const struct nla_policy adprof_none_policy[ADPROF_A_MAX + 1] = {
 };
 
 /*
- * pre_doit does not run for dumps, so the dump checks itself. Not in
+ * pre_doit does not run for dumps, so a dump checks itself. Not in
  * .start: on 6.1 a start callback has no extack to explain the refusal.
  */
+static int adprof_nl_dump_admin(struct netlink_callback *cb)
+{
+	if (netlink_capable(cb->skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(cb->extack, "device assignment needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
 static int adprof_nl_dev_get_dumpit_admin(struct sk_buff *skb,
 					  struct netlink_callback *cb)
 {
-	if (!netlink_capable(cb->skb, CAP_SYS_ADMIN)) {
-		NL_SET_ERR_MSG(cb->extack, "device assignment needs CAP_SYS_ADMIN");
-		return -EPERM;
-	}
-	return adprof_nl_dev_get_dumpit(skb, cb);
+	return adprof_nl_dump_admin(cb) ?: adprof_nl_dev_get_dumpit(skb, cb);
+}
+
+static int adprof_nl_dma_get_dumpit_admin(struct sk_buff *skb,
+					  struct netlink_callback *cb)
+{
+	return adprof_nl_dump_admin(cb) ?: adprof_nl_dma_get_dumpit(skb, cb);
 }
 
 static const struct genl_ops adprof_ops[] = {
@@ -164,6 +196,28 @@ static const struct genl_ops adprof_ops[] = {
 		.policy = adprof_dev_id_policy,
 		.maxattr = ADPROF_A_MAX,
 		.internal_flags = ADPROF_NL_F_ADMIN | ADPROF_NL_F_DEV,
+	},
+	{
+		.cmd = ADPROF_CMD_DMA_MAP,
+		.doit = adprof_nl_dma_map,
+		.policy = adprof_dma_map_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_ADMIN | ADPROF_NL_F_DEV_REF,
+	},
+	{
+		.cmd = ADPROF_CMD_DMA_UNMAP,
+		.doit = adprof_nl_dma_unmap,
+		.policy = adprof_dma_unmap_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_ADMIN | ADPROF_NL_F_DEV_REF,
+	},
+	{
+		.cmd = ADPROF_CMD_DMA_GET,
+		.doit = adprof_nl_dma_get_doit,
+		.dumpit = adprof_nl_dma_get_dumpit_admin,
+		.policy = adprof_dma_get_policy,
+		.maxattr = ADPROF_A_MAX,
+		.internal_flags = ADPROF_NL_F_ADMIN | ADPROF_NL_F_DEV_REF,
 	},
 	{
 		.cmd = ADPROF_CMD_PROF_GET_INFO,
@@ -232,16 +286,18 @@ static int adprof_nl_pre_doit(const struct adprof_genl_pre_ops *ops,
 		GENL_SET_ERR_MSG(info, "profiling needs CAP_PERFMON or CAP_SYS_ADMIN");
 		return -EPERM;
 	}
-	if (ops->internal_flags & ADPROF_NL_F_DEV)
-		return adprof_nl_dev_pre_doit(ops->cmd, info);
+	if (ops->internal_flags & (ADPROF_NL_F_DEV | ADPROF_NL_F_DEV_REF))
+		return adprof_nl_dev_pre_doit(ops->cmd, info,
+					      ops->internal_flags & ADPROF_NL_F_DEV_REF);
 	return 0;
 }
 
 static void adprof_nl_post_doit(const struct adprof_genl_pre_ops *ops,
 				struct sk_buff *skb, struct genl_info *info)
 {
-	if (ops->internal_flags & ADPROF_NL_F_DEV)
-		adprof_nl_dev_post_doit(info);
+	if (ops->internal_flags & (ADPROF_NL_F_DEV | ADPROF_NL_F_DEV_REF))
+		adprof_nl_dev_post_doit(info,
+					ops->internal_flags & ADPROF_NL_F_DEV_REF);
 }
 
 struct genl_family adprof_family __ro_after_init = {
@@ -295,8 +351,9 @@ int adprof_nl_multicast(struct sk_buff *skb, enum adprof_mcgrp group)
 }
 
 /*
- * A closing socket may own a profiling session. Called in the closing
- * task's context from a blocking notifier chain, so the owner may sleep.
+ * A closing socket may own a profiling session and DMA mappings. Called
+ * in the closing task's context from a blocking notifier chain, so the
+ * owner may sleep.
  */
 static int adprof_nl_notify(struct notifier_block *nb, unsigned long state,
 			    void *ptr)
@@ -307,6 +364,7 @@ static int adprof_nl_notify(struct notifier_block *nb, unsigned long state,
 	    !n->portid)
 		return NOTIFY_DONE;
 	adprof_prof_release(n->net, n->portid);
+	adprof_dma_release(n->net, n->portid);
 	return NOTIFY_DONE;
 }
 

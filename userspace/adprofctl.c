@@ -17,9 +17,11 @@
 static int cmd_help(struct adp_ctx *ctx, int argc, char **argv);
 
 static const struct adp_cmd cmds[] = {
-	{ "assign", cmd_assign, "ID PCIADDR",
+	{ "assign", cmd_assign, "ID PCIADDR [--iommu]",
 	  "Take a PCI device from the host and register it as ID.\n"
-	  "PCIADDR is [DDDD:]BB:DD.F in hex; ID is a number >= 1." },
+	  "PCIADDR is [DDDD:]BB:DD.F in hex; ID is a number >= 1.\n"
+	  "  --iommu   a private IOMMU domain for the device's DMA (DEV_F_IOMMU):\n"
+	  "            it reaches only what dma-map maps" },
 	{ "deassign", cmd_deassign, "ID",
 	  "Release device ID and give it back to the host as it was found." },
 	{ "list", cmd_list, "[ID]",
@@ -38,8 +40,23 @@ static const struct adp_cmd cmds[] = {
 	{ "ack", cmd_ack, "ID",
 	  "End of interrupt for host INTx: unmask the line." },
 	{ "watch-irq", cmd_watch_irq, "[-c COUNT] [-t SECONDS] [--latency]",
-	  "Print IRQ events until COUNT events, SECONDS or a signal, then a summary;\n"
-	  "--latency adds a histogram and p50/p99 of hard-IRQ-to-here delay." },
+	  "Print IRQ events and DMA faults until COUNT events, SECONDS or a\n"
+	  "signal, then a summary; --latency adds a histogram and p50/p99 of\n"
+	  "the delay from the hard IRQ (or the fault report) to here." },
+	{ "dma-map", cmd_dma_map,
+	  "ID IOVA SIZE [--file PATH] [--read-only|--write-only] [-- COMMAND [ARGS]]",
+	  "Map SIZE bytes of memory at IOVA in device ID's IOMMU domain.\n"
+	  "The memory is PATH (a shared file, created or grown to SIZE, e.g.\n"
+	  "under /dev/shm) or anonymous. The mapping lives as long as adprofctl:\n"
+	  "until COMMAND exits, or SIGINT/SIGTERM/SIGHUP without one; COMMAND\n"
+	  "gets ADPROF_DMA_IOVA and ADPROF_DMA_SIZE. SIZE takes K, M, G.\n"
+	  "  --read-only   the device may only read the memory\n"
+	  "  --write-only  the device may only write it (default: both)" },
+	{ "dma-unmap", cmd_dma_unmap, "ID IOVA SIZE",
+	  "Unmap the whole mappings between IOVA and IOVA + SIZE, whoever made them." },
+	{ "dma-list", cmd_dma_list, "[ID]",
+	  "Show the DMA mappings of all devices, or of ID: IOVA, size, the\n"
+	  "owner's address, access, and the netlink port of the owner." },
 	{ "info", cmd_info, "",
 	  "Show profiler version, backends, state, backend in use and owner." },
 	{ "start", cmd_start,
@@ -243,10 +260,11 @@ int run(struct adp_ctx *ctx, struct nl_msg *msg, adp_reply_fn fn, void *arg)
 	       EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-/** run_dump() - dump all objects of @cmd. Return: the exit code */
-int run_dump(struct adp_ctx *ctx, uint8_t cmd, adp_reply_fn fn, void *arg)
+/** run_dump() - dump all objects of @cmd (of @dev_id, unless 0). Return: the exit code */
+int run_dump(struct adp_ctx *ctx, uint8_t cmd, uint32_t dev_id,
+	     adp_reply_fn fn, void *arg)
 {
-	return adp_dump(ctx->cmd->name, cmd, fn, arg) ?
+	return adp_dump(ctx->cmd->name, cmd, dev_id, fn, arg) ?
 	       EXIT_FAILURE : EXIT_SUCCESS;
 }
 

@@ -40,7 +40,8 @@ int arg_u32(struct adp_ctx *ctx, const char *what, const char *arg,
 int malformed(struct adp_ctx *ctx, const char *what);
 int build_failed(struct adp_ctx *ctx, struct nl_msg *msg);
 int run(struct adp_ctx *ctx, struct nl_msg *msg, adp_reply_fn fn, void *arg);
-int run_dump(struct adp_ctx *ctx, uint8_t cmd, adp_reply_fn fn, void *arg);
+int run_dump(struct adp_ctx *ctx, uint8_t cmd, uint32_t dev_id,
+	     adp_reply_fn fn, void *arg);
 
 /* cmd_dev.c */
 int cmd_assign(struct adp_ctx *ctx, int argc, char **argv);
@@ -50,6 +51,12 @@ int cmd_irq(struct adp_ctx *ctx, int argc, char **argv);
 int cmd_msix(struct adp_ctx *ctx, int argc, char **argv);
 int cmd_ack(struct adp_ctx *ctx, int argc, char **argv);
 int cmd_watch_irq(struct adp_ctx *ctx, int argc, char **argv);
+int arg_dev_id(struct adp_ctx *ctx, const char *arg, uint32_t *id);
+
+/* cmd_dma.c */
+int cmd_dma_map(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_dma_unmap(struct adp_ctx *ctx, int argc, char **argv);
+int cmd_dma_list(struct adp_ctx *ctx, int argc, char **argv);
 
 /* cmd_prof.c */
 int cmd_info(struct adp_ctx *ctx, int argc, char **argv);

@@ -33,26 +33,36 @@ static const struct nla_policy vec_policy[ADPROF_VEC_A_MAX + 1] = {
 	[ADPROF_VEC_A_COALESCED] = { .type = NLA_U64 },
 };
 
-static int arg_dev_id(struct adp_ctx *ctx, const char *arg, uint32_t *id)
+/** arg_dev_id() - parse a DEV_ID argument. Return: 0 or EXIT_USAGE */
+int arg_dev_id(struct adp_ctx *ctx, const char *arg, uint32_t *id)
 {
 	return arg_u32(ctx, "device id", arg, 1, UINT32_MAX, id);
 }
 
 int cmd_assign(struct adp_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "iommu", no_argument, NULL, 'i' },
+		{}
+	};
 	struct nl_msg *msg;
 	struct pci_addr addr;
-	uint32_t id;
-	int ret;
+	uint32_t id, flags = 0;
+	int c, ret;
 
-	if (argc != 3)
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'i')
+			return opt_error(ctx, c, argv);
+		flags |= ADPROF_DEV_F_IOMMU;
+	}
+	if (argc - optind != 2)
 		return usage_error(ctx);
-	ret = arg_dev_id(ctx, argv[1], &id);
+	ret = arg_dev_id(ctx, argv[optind], &id);
 	if (ret)
 		return ret;
-	ret = parse_pci_addr(argv[2], &addr);
+	ret = parse_pci_addr(argv[optind + 1], &addr);
 	if (ret)
-		return arg_error(ctx, "PCI address", argv[2], ret);
+		return arg_error(ctx, "PCI address", argv[optind + 1], ret);
 
 	msg = adp_msg_new(ADPROF_CMD_DEV_ASSIGN, 0);
 	if (!msg)
@@ -61,7 +71,7 @@ int cmd_assign(struct adp_ctx *ctx, int argc, char **argv)
 	NLA_PUT_U16(msg, ADPROF_A_PCI_SEGMENT, addr.segment);
 	NLA_PUT_U8(msg, ADPROF_A_PCI_BUS, addr.bus);
 	NLA_PUT_U8(msg, ADPROF_A_PCI_DEVFN, addr.devfn);
-	NLA_PUT_U32(msg, ADPROF_A_DEV_FLAGS, 0);
+	NLA_PUT_U32(msg, ADPROF_A_DEV_FLAGS, flags);
 	return run(ctx, msg, NULL, NULL);
 
 nla_put_failure:
@@ -222,6 +232,9 @@ static void print_dev_head(struct adp_ctx *ctx, struct nlattr **tb)
 		if (tb[ADPROF_A_INTX_MASKED])
 			printf(" intx_masked %u",
 			       nla_get_u8(tb[ADPROF_A_INTX_MASKED]));
+		if (tb[ADPROF_A_DEV_FLAGS] &&
+		    nla_get_u32(tb[ADPROF_A_DEV_FLAGS]) & ADPROF_DEV_F_IOMMU)
+			printf(" iommu");
 		putchar('\n');
 		return;
 	}
@@ -236,6 +249,38 @@ static void print_dev_head(struct adp_ctx *ctx, struct nlattr **tb)
 		json_u64(j, "guest_irq", nla_get_u32(tb[ADPROF_A_GUEST_IRQ]));
 	if (tb[ADPROF_A_INTX_MASKED])
 		json_bool(j, "intx_masked", nla_get_u8(tb[ADPROF_A_INTX_MASKED]));
+	if (tb[ADPROF_A_DEV_FLAGS])
+		json_u64(j, "dev_flags", nla_get_u32(tb[ADPROF_A_DEV_FLAGS]));
+}
+
+/* Text: "\tdma iommu_group G mappings N bytes B faults F fault_reporting
+ * yes|no"; JSON: "dma": {...}. Devices assigned with DEV_F_IOMMU only. */
+static void print_dma(struct adp_ctx *ctx, struct nlattr **tb)
+{
+	struct json *j = ctx->json;
+	bool reporting;
+
+	if (!tb[ADPROF_A_IOMMU_GROUP] || !tb[ADPROF_A_DMA_MAPPINGS] ||
+	    !tb[ADPROF_A_DMA_BYTES] || !tb[ADPROF_A_DMA_FAULTS] ||
+	    !tb[ADPROF_A_DMA_FAULT_REPORTING])
+		return;
+	reporting = nla_get_u8(tb[ADPROF_A_DMA_FAULT_REPORTING]);
+	if (j) {
+		json_open(j, "dma", '{');
+		json_u64(j, "iommu_group", nla_get_u32(tb[ADPROF_A_IOMMU_GROUP]));
+		json_u64(j, "mappings", nla_get_u32(tb[ADPROF_A_DMA_MAPPINGS]));
+		json_u64(j, "bytes", nla_get_u64(tb[ADPROF_A_DMA_BYTES]));
+		json_u64(j, "faults", nla_get_u64(tb[ADPROF_A_DMA_FAULTS]));
+		json_bool(j, "fault_reporting", reporting);
+		json_close(j, '}');
+		return;
+	}
+	printf("\tdma iommu_group %" PRIu32 " mappings %" PRIu32 " bytes %" PRIu64
+	       " faults %" PRIu64 " fault_reporting %s\n",
+	       nla_get_u32(tb[ADPROF_A_IOMMU_GROUP]),
+	       nla_get_u32(tb[ADPROF_A_DMA_MAPPINGS]),
+	       nla_get_u64(tb[ADPROF_A_DMA_BYTES]),
+	       nla_get_u64(tb[ADPROF_A_DMA_FAULTS]), reporting ? "yes" : "no");
 }
 
 struct list_state {
@@ -264,6 +309,7 @@ static int list_reply(struct nlattr **tb, void *arg)
 	if (j)
 		json_open(j, NULL, '{');
 	print_dev_head(ctx, tb);
+	print_dma(ctx, tb);
 	ret = print_msix(ctx, tb);
 	if (!ret && tb[ADPROF_A_VECTORS])
 		ret = print_vectors(ctx, tb[ADPROF_A_VECTORS]);
@@ -300,7 +346,7 @@ int cmd_list(struct adp_ctx *ctx, int argc, char **argv)
 			return ret;
 		ret = list_one(ctx, id, &ls);
 	} else {
-		ret = run_dump(ctx, ADPROF_CMD_DEV_GET, list_reply, &ls);
+		ret = run_dump(ctx, ADPROF_CMD_DEV_GET, 0, list_reply, &ls);
 	}
 	/* JSON: always an array, even empty, and closed if an error cut it. */
 	if (ctx->json && (ls.devs || ret == EXIT_SUCCESS)) {
@@ -441,7 +487,8 @@ struct watch_state {
 	uint64_t max_events;	/* stop after this many; 0: no limit */
 	bool latency;
 	uint64_t events;
-	uint64_t interrupts;	/* sum of the events' COUNT */
+	uint64_t interrupts;	/* sum of the IRQ events' COUNT */
+	uint64_t faults;	/* sum of the DMA_FAULT events' COUNT */
 	uint64_t lat_n;
 	uint64_t lat_max;
 	uint64_t lat[LAT_BUCKETS];
@@ -509,6 +556,38 @@ static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
 	return buf;
 }
 
+/* A DMA_FAULT event: text "dev D dma_fault iova 0xI access read|write
+ * count N ts T", JSON with "dma_fault": {"iova", "access"}. */
+static void watch_fault(struct watch_state *w, struct nlattr **tb,
+			uint32_t count, uint64_t ts, uint64_t lat)
+{
+	const char *access = nla_get_u32(tb[ADPROF_A_DMA_FLAGS]) &
+			     ADPROF_DMA_F_WRITE ? "write" : "read";
+	uint64_t iova = nla_get_u64(tb[ADPROF_A_IOVA]);
+	struct json *j = w->ctx->json;
+
+	if (j) {
+		json_open(j, NULL, '{');
+		json_u64(j, "dev_id", nla_get_u32(tb[ADPROF_A_DEV_ID]));
+		json_open(j, "dma_fault", '{');
+		json_u64(j, "iova", iova);
+		json_str(j, "access", access);
+		json_close(j, '}');
+		json_u64(j, "count", count);
+		json_u64(j, "timestamp_ns", ts);
+		if (w->latency)
+			json_u64(j, "latency_ns", lat);
+		json_close(j, '}');
+		return;
+	}
+	printf("dev %" PRIu32 " dma_fault iova 0x%" PRIx64 " access %s count %"
+	       PRIu32 " ts %" PRIu64, nla_get_u32(tb[ADPROF_A_DEV_ID]), iova,
+	       access, count, ts);
+	if (w->latency)
+		printf(" latency %" PRIu64 "ns", lat);
+	putchar('\n');
+}
+
 static int watch_event(struct nl_msg *msg, void *arg)
 {
 	static struct nla_policy policy[ADPROF_A_MAX + 1] = {
@@ -517,6 +596,8 @@ static int watch_event(struct nl_msg *msg, void *arg)
 		[ADPROF_A_GUEST_IRQ]	= { .type = NLA_U32 },
 		[ADPROF_A_TIMESTAMP]	= { .type = NLA_U64 },
 		[ADPROF_A_COUNT]	= { .type = NLA_U32 },
+		[ADPROF_A_IOVA]		= { .type = NLA_U64 },
+		[ADPROF_A_DMA_FLAGS]	= { .type = NLA_U32 },
 	};
 	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
 	struct nlattr *tb[ADPROF_A_MAX + 1];
@@ -524,21 +605,27 @@ static int watch_event(struct nl_msg *msg, void *arg)
 	struct json *j = w->ctx->json;
 	uint64_t rx = monotonic_ns(), ts, lat;
 	uint32_t count;
+	bool fault;
 
-	if (gh->cmd != ADPROF_CMD_IRQ_EVENT)
+	if (gh->cmd != ADPROF_CMD_IRQ_EVENT && gh->cmd != ADPROF_CMD_DMA_FAULT)
 		return NL_SKIP;
+	fault = gh->cmd == ADPROF_CMD_DMA_FAULT;
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, ADPROF_A_MAX, policy) ||
-	    !tb[ADPROF_A_DEV_ID] || !tb[ADPROF_A_HOST_VECTOR] ||
-	    !tb[ADPROF_A_GUEST_IRQ] || !tb[ADPROF_A_TIMESTAMP] ||
-	    !tb[ADPROF_A_COUNT]) {
-		w->err = malformed(w->ctx, "IRQ event");
+	    !tb[ADPROF_A_DEV_ID] || !tb[ADPROF_A_TIMESTAMP] ||
+	    !tb[ADPROF_A_COUNT] ||
+	    (!fault && (!tb[ADPROF_A_HOST_VECTOR] || !tb[ADPROF_A_GUEST_IRQ])) ||
+	    (fault && (!tb[ADPROF_A_IOVA] || !tb[ADPROF_A_DMA_FLAGS]))) {
+		w->err = malformed(w->ctx, fault ? "DMA fault event" : "IRQ event");
 		return NL_STOP;
 	}
 	count = nla_get_u32(tb[ADPROF_A_COUNT]);
 	ts = nla_get_u64(tb[ADPROF_A_TIMESTAMP]);
 	lat = rx > ts ? rx - ts : 0;
 	w->events++;
-	w->interrupts += count;
+	if (fault)
+		w->faults += count;
+	else
+		w->interrupts += count;
 	if (w->latency) {
 		w->lat[lat_bucket(lat)]++;
 		w->lat_n++;
@@ -546,7 +633,9 @@ static int watch_event(struct nl_msg *msg, void *arg)
 			w->lat_max = lat;
 	}
 
-	if (j) {
+	if (fault) {
+		watch_fault(w, tb, count, ts, lat);
+	} else if (j) {
 		json_open(j, NULL, '{');
 		json_u64(j, "dev_id", nla_get_u32(tb[ADPROF_A_DEV_ID]));
 		json_u64(j, "vector", nla_get_u32(tb[ADPROF_A_HOST_VECTOR]));
@@ -598,6 +687,7 @@ static void watch_summary(struct watch_state *w, uint64_t overruns)
 		json_u64(j, "events", w->events);
 		json_u64(j, "interrupts", w->interrupts);
 		json_u64(j, "overruns", overruns);
+		json_u64(j, "dma_faults", w->faults);
 		if (w->latency && w->lat_n) {
 			json_open(j, "latency", '{');
 			json_u64(j, "p50_ns", lat_percentile(w, 50));
@@ -617,8 +707,9 @@ static void watch_summary(struct watch_state *w, uint64_t overruns)
 		json_close(j, '}');
 		return;
 	}
-	printf("events %" PRIu64 " interrupts %" PRIu64 " overruns %" PRIu64 "\n",
-	       w->events, w->interrupts, overruns);
+	printf("events %" PRIu64 " interrupts %" PRIu64 " overruns %" PRIu64
+	       " dma_faults %" PRIu64 "\n", w->events, w->interrupts, overruns,
+	       w->faults);
 	if (!w->latency || !w->lat_n)
 		return;
 	printf("latency (hard IRQ to here, CLOCK_MONOTONIC):\n");

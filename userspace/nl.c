@@ -52,6 +52,15 @@ static const struct nla_policy adp_policy[ADPROF_A_MAX + 1] = {
 	[ADPROF_A_SEQ]		= { .type = NLA_U32 },
 	[ADPROF_A_LOST]		= { .type = NLA_U64 },
 	[ADPROF_A_SAMPLES]	= { .minlen = sizeof(struct adprof_sample) },
+	[ADPROF_A_IOMMU_GROUP]	= { .type = NLA_U32 },
+	[ADPROF_A_VADDR]	= { .type = NLA_U64 },
+	[ADPROF_A_IOVA]		= { .type = NLA_U64 },
+	[ADPROF_A_SIZE]		= { .type = NLA_U64 },
+	[ADPROF_A_DMA_FLAGS]	= { .type = NLA_U32 },
+	[ADPROF_A_DMA_MAPPINGS]	= { .type = NLA_U32 },
+	[ADPROF_A_DMA_BYTES]	= { .type = NLA_U64 },
+	[ADPROF_A_DMA_FAULTS]	= { .type = NLA_U64 },
+	[ADPROF_A_DMA_FAULT_REPORTING] = { .type = NLA_U8 },
 };
 
 struct req_state {
@@ -374,6 +383,7 @@ void __attribute__((weak)) adp_dump_sent(unsigned int attempt)
  * adp_dump() - dump all objects of a command, as one consistent list
  * @who: subcommand named in error messages
  * @cmd: ADPROF_CMD_* with a dump handler
+ * @dev_id: with a DEV_ID attribute limiting the dump to it, 0 for none
  * @fn: called for each object, once the whole dump has arrived
  * @arg: passed to @fn
  *
@@ -383,7 +393,8 @@ void __attribute__((weak)) adp_dump_sent(unsigned int attempt)
  *
  * Return: as adp_transact(), or -EAGAIN when every dump was interrupted.
  */
-int adp_dump(const char *who, uint8_t cmd, adp_reply_fn fn, void *arg)
+int adp_dump(const char *who, uint8_t cmd, uint32_t dev_id, adp_reply_fn fn,
+	     void *arg)
 {
 	unsigned int i, tries = dump_tries(getenv("ADPROFCTL_DUMP_TRIES"));
 	struct dump_buf d = {};
@@ -398,6 +409,10 @@ int adp_dump(const char *who, uint8_t cmd, adp_reply_fn fn, void *arg)
 	for (i = 0; i < tries; i++) {
 		dump_free(&d);
 		msg = adp_msg_new(cmd, NLM_F_DUMP);
+		if (msg && dev_id && nla_put_u32(msg, ADPROF_A_DEV_ID, dev_id)) {
+			nlmsg_free(msg);
+			msg = NULL;
+		}
 		if (!msg) {
 			fprintf(stderr, "adprofctl: %s: out of memory\n", who);
 			err = -ENOMEM;

@@ -34,7 +34,8 @@ int adp_request(struct adp_nl *nl, struct nl_msg *msg, adp_reply_fn fn,
 		void *arg);
 int adp_transact(const char *who, struct nl_msg *msg, adp_reply_fn fn,
 		 void *arg);
-int adp_dump(const char *who, uint8_t cmd, adp_reply_fn fn, void *arg);
+int adp_dump(const char *who, uint8_t cmd, uint32_t dev_id, adp_reply_fn fn,
+	     void *arg);
 
 /*
  * Called once each dump request of adp_dump() is sent, before its replies

@@ -346,3 +346,38 @@ int parse_duration_ms(const char *s, uint64_t *ms)
 	}
 	return -EINVAL;
 }
+
+/**
+ * parse_size() - parse a byte count: a number as parse_u64() takes it,
+ *		  optionally followed by K, M or G (KiB, MiB, GiB)
+ * @s: text
+ * @out: result in bytes
+ *
+ * Return: 0, -EINVAL if malformed, -ERANGE on overflow.
+ */
+int parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMG";
+	size_t len = strlen(s);
+	const char *u;
+	char num[32];
+	unsigned int shift = 0;
+	uint64_t v;
+	int err;
+
+	if (!len || len >= sizeof(num))
+		return len ? -ERANGE : -EINVAL;
+	memcpy(num, s, len + 1);
+	u = strchr(units, num[len - 1]);
+	if (u && num[len - 1]) {
+		shift = 10 * (unsigned int)(u - units + 1);
+		num[len - 1] = '\0';
+	}
+	err = parse_u64(num, 0, UINT64_MAX, &v);
+	if (err)
+		return err;
+	if (shift && v > UINT64_MAX >> shift)
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}

@@ -27,5 +27,6 @@ int parse_cpulist(const char *s, uint8_t *mask, size_t size, size_t *len);
 int parse_irq_flags(const char *s, uint32_t *flags);
 const char *irq_type_name(uint32_t flags, int guest);
 int parse_duration_ms(const char *s, uint64_t *ms);
+int parse_size(const char *s, uint64_t *out);
 
 #endif /* ADPROF_PARSE_H */

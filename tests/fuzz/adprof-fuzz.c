@@ -154,7 +154,7 @@ static void put_attr(struct msgbuf *m, int depth)
 
 struct fattr {
 	uint16_t type;
-	uint8_t len;		/* 1, 2, 4; 0: string; 255: CPU mask */
+	uint8_t len;		/* 1, 2, 4, 8; 0: string; 255: CPU mask */
 };
 
 #define A(t, l) { ADPROF_A_##t, l }
@@ -171,10 +171,26 @@ static const struct fattr a_msix_entry[] = {
 static const struct fattr a_start[] = {
 	A(BACKEND, 0), A(FREQ, 4), A(CPUMASK, 255), A(BUF_SAMPLES, 4),
 	A(MAX_BUFS, 4), A(PROF_FLAGS, 4), { 0, 0 } };
+static const struct fattr a_dma_map[] = {
+	A(DEV_ID, 4), A(VADDR, 8), A(IOVA, 8), A(SIZE, 8), A(DMA_FLAGS, 4),
+	{ 0, 0 } };
+static const struct fattr a_dma_range[] = {
+	A(DEV_ID, 4), A(IOVA, 8), A(SIZE, 8), { 0, 0 } };
+static const struct fattr a_dma_get[] = { A(DEV_ID, 4), A(IOVA, 8), { 0, 0 } };
 static const struct fattr a_none[] = { { 0, 0 } };
 #undef A
 
-static const struct fattr *const cmd_attrs[ADPROF_CMD_PROF_CLEAR + 1] = {
+/* Requests: every command but the notifications. */
+static const uint8_t do_cmds[] = {
+	ADPROF_CMD_DEV_ASSIGN, ADPROF_CMD_DEV_DEASSIGN, ADPROF_CMD_DEV_GET,
+	ADPROF_CMD_IRQ_ASSIGN, ADPROF_CMD_IRQ_DEASSIGN, ADPROF_CMD_MSIX_SET_NR,
+	ADPROF_CMD_MSIX_SET_ENTRY, ADPROF_CMD_IRQ_ACK, ADPROF_CMD_PROF_GET_INFO,
+	ADPROF_CMD_PROF_START, ADPROF_CMD_PROF_STOP, ADPROF_CMD_PROF_GET_STAT,
+	ADPROF_CMD_PROF_CLEAR, ADPROF_CMD_DMA_MAP, ADPROF_CMD_DMA_UNMAP,
+	ADPROF_CMD_DMA_GET,
+};
+
+static const struct fattr *const cmd_attrs[ADPROF_CMD_MAX + 1] = {
 	[ADPROF_CMD_DEV_ASSIGN] = a_assign,
 	[ADPROF_CMD_DEV_DEASSIGN] = a_id,
 	[ADPROF_CMD_DEV_GET] = a_id,
@@ -188,7 +204,13 @@ static const struct fattr *const cmd_attrs[ADPROF_CMD_PROF_CLEAR + 1] = {
 	[ADPROF_CMD_PROF_STOP] = a_none,
 	[ADPROF_CMD_PROF_GET_STAT] = a_none,
 	[ADPROF_CMD_PROF_CLEAR] = a_none,
+	[ADPROF_CMD_DMA_MAP] = a_dma_map,
+	[ADPROF_CMD_DMA_UNMAP] = a_dma_range,
+	[ADPROF_CMD_DMA_GET] = a_dma_get,
 };
+
+/* Memory of ours for DMA_MAP to pin (where a domain takes it). */
+static char fuzz_page[4096] __attribute__((aligned(4096)));
 
 /* A value that mostly makes sense for @type; sometimes an interesting one. */
 static uint64_t plausible(uint16_t type)
@@ -210,8 +232,18 @@ static uint64_t plausible(uint16_t type)
 		return 1 + rnd_below(3);
 	case ADPROF_A_PCI_SEGMENT:
 	case ADPROF_A_PCI_BUS:
-	case ADPROF_A_DEV_FLAGS:
 		return 0;
+	case ADPROF_A_DEV_FLAGS:
+		return rnd_below(4) ? 0 : ADPROF_DEV_F_IOMMU;
+	case ADPROF_A_VADDR:
+		/* A page of this process, or none. */
+		return rnd_below(2) ? (uintptr_t)fuzz_page : 0x1000;
+	case ADPROF_A_IOVA:
+		return rnd_below(16) << 12;
+	case ADPROF_A_SIZE:
+		return (1 + rnd_below(4)) << 12;
+	case ADPROF_A_DMA_FLAGS:
+		return rnd_below(4);
 	case ADPROF_A_PCI_DEVFN:
 		return devfns[rnd_below(sizeof(devfns))];
 	case ADPROF_A_IRQ_FLAGS:
@@ -238,7 +270,7 @@ static void build_valid(struct msgbuf *m)
 {
 	static const char *const backends[] = { "cpu-clock", "cycles", "nope", "" };
 	const struct fattr *a;
-	uint16_t cmd = 1 + rnd_below(ADPROF_CMD_PROF_CLEAR);
+	uint16_t cmd = do_cmds[rnd_below(sizeof(do_cmds))];
 	struct genlmsghdr *g = (struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
 
 	g->cmd = cmd;

@@ -175,14 +175,14 @@ watch_irq() {
 check "watch-irq -c 50 --latency" watch_irq /tmp/wi.txt watch-irq -c 50 -t 300 --latency
 expect "watch-irq prints 50 events of dev 1" '^50$' \
 	grep -c '^dev 1 vector 0 guest_irq 42 count [1-9][0-9]* ts [0-9]* latency [0-9]*ns$' /tmp/wi.txt
-expect "watch-irq summary" '^events 50 interrupts [0-9]+ overruns 0$' cat /tmp/wi.txt
+expect "watch-irq summary" '^events 50 interrupts [0-9]+ overruns 0 dma_faults 0$' cat /tmp/wi.txt
 expect "watch-irq percentiles" '^p50 [0-9.]+[mun]?s p99 [0-9.]+[mun]?s max ' cat /tmp/wi.txt
 echo "# watch-irq --latency (TCG):"
 sed -n '/^latency/,$p' /tmp/wi.txt | sed 's/^/#   /'
 check "watch-irq -j -c 5 --latency" watch_irq /tmp/wi.json -j watch-irq -c 5 -t 300 --latency
 expect "watch-irq JSON events" '^5$' \
 	grep -c '^{"dev_id":1,"vector":0,"guest_irq":42,"count":[0-9]*,"timestamp_ns":[0-9]*,"latency_ns":[0-9]*}$' /tmp/wi.json
-expect "watch-irq JSON summary" '^\{"events":5,"interrupts":[0-9]+,"overruns":0,"latency":\{"p50_ns":' \
+expect "watch-irq JSON summary" '^\{"events":5,"interrupts":[0-9]+,"overruns":0,"dma_faults":0,"latency":\{"p50_ns":' \
 	cat /tmp/wi.json
 fails "watch-irq -c not reached in time: exit 1" '0 of 3 events' \
 	adprofctl watch-irq -c 3 -t 1

@@ -85,7 +85,7 @@ check "host MSI to guest MSI 42" adprofctl irq 1 host=msi guest=msi --guest-irq 
 check "raise 3 MSIs" edu raise "$EDU" 3 -p adprof:1:0
 adprofctl -j list >$J/list 2>&1
 check "list -j: array of devices with the documented fields" json $J/list id address vendor \
-	device irq_flags host_irq_type guest_irq_type guest_irq vectors
+	device irq_flags host_irq_type guest_irq_type guest_irq vectors dev_flags
 adprofctl -j list 1 >$J/list1 2>&1
 check "list -j ID: array of one device, vectors with index and count" python3 -c '
 import json, sys

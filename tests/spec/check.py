@@ -47,10 +47,10 @@ def set_top(top):
 
 set_top(os.path.join(os.path.dirname(__file__), '..', '..'))
 
-# adprofctl subcommands, as design.md lists them.
+# adprofctl subcommands: design.md's, and those of DMA (issue 14).
 SUBCOMMANDS = ['assign', 'deassign', 'list', 'irq', 'msix', 'ack',
-               'watch-irq', 'info', 'start', 'stop', 'stat', 'clear',
-               'record', 'report']
+               'watch-irq', 'dma-map', 'dma-unmap', 'dma-list', 'info',
+               'start', 'stop', 'stat', 'clear', 'record', 'report']
 
 # Struct definitions of the spec and the C struct each one is a view of
 # (struct adprof_sample is a union of the sample and the comm record).

@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	race_cmd = argv[1];
-	err = adp_dump("dumprace", ADPROF_CMD_DEV_GET, print_dev, NULL);
+	err = adp_dump("dumprace", ADPROF_CMD_DEV_GET, 0, print_dev, NULL);
 	printf("attempts %u\n", attempts);
 	return err ? 1 : 0;
 }

@@ -21,6 +21,10 @@
  *   edu msixmask ADDR        print "ENTRY:MASKED" for each MSI-X table
  *                            entry (any device with MSI-X), read from
  *                            the BAR the capability names
+ *   edu dma ADDR to-dev|to-ram IOVA N
+ *                            copy N bytes (1..4096) from the device
+ *                            address IOVA to edu's buffer, or back, with
+ *                            edu's DMA engine (edudma.h), and wait for it
  *
  * Exit status 0 on success, 1 on a failed check or timeout, 2 on misuse.
  */
@@ -47,6 +51,8 @@
 
 #define PCI_DEVS	"/sys/bus/pci/devices"
 
+#include "edudma.h"
+
 static void __attribute__((noreturn)) die(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "edu: ");
@@ -60,7 +66,8 @@ static void __attribute__((noreturn)) usage(void)
 	fprintf(stderr,
 		"usage: edu find VVVV:DDDD [N] | check ADDR | status ADDR | ack ADDR\n"
 		"       edu raise ADDR N [-p IRQNAME] [-a] [-T MS] [-m]\n"
-		"       edu cfgbyte ADDR OFFSET | msixmask ADDR\n");
+		"       edu cfgbyte ADDR OFFSET | msixmask ADDR\n"
+		"       edu dma ADDR to-dev|to-ram IOVA N\n");
 	exit(2);
 }
 
@@ -327,6 +334,21 @@ int main(int argc, char **argv)
 		return cmd_find(argc, argv);
 	if (!strcmp(argv[1], "raise"))
 		return cmd_raise(argc, argv);
+	if (!strcmp(argv[1], "dma") && argc == 6) {
+		bool to_ram = !strcmp(argv[3], "to-ram");
+		int err;
+
+		if (!to_ram && strcmp(argv[3], "to-dev"))
+			usage();
+		bar = map_bar0(argv[2]);
+		err = edu_dma(bar, strtoull(argv[4], NULL, 0), EDU_DMA_BUF,
+			      strtoull(argv[5], NULL, 0), to_ram, 5000);
+		if (err)
+			fprintf(stderr, "edu: dma %s\n", err == -1 ?
+				"range refused (buffer 4 KiB, 28-bit IOVA)" :
+				"did not finish in 5 s");
+		return err ? 1 : 0;
+	}
 	if (!strcmp(argv[1], "cfgbyte") && argc == 4) {
 		fd = cfg_open(argv[2]);
 		printf("0x%02x\n", cfg_byte(fd, strtoul(argv[3], NULL, 0)));

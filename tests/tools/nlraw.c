@@ -79,7 +79,8 @@ static const char *const cmd_names[] = {
 	N(UNSPEC), N(DEV_ASSIGN), N(DEV_DEASSIGN), N(DEV_GET), N(IRQ_ASSIGN),
 	N(IRQ_DEASSIGN), N(MSIX_SET_NR), N(MSIX_SET_ENTRY), N(IRQ_ACK),
 	N(PROF_GET_INFO), N(PROF_START), N(PROF_STOP), N(PROF_GET_STAT),
-	N(PROF_CLEAR), N(IRQ_EVENT), N(SAMPLES),
+	N(PROF_CLEAR), N(IRQ_EVENT), N(SAMPLES), N(DMA_MAP), N(DMA_UNMAP),
+	N(DMA_GET), N(DMA_FAULT),
 };
 _Static_assert(ARRAY_SIZE(cmd_names) == ADPROF_CMD_MAX + 1,
 	       "a command of uapi/linux/adprof.h has no name here");
@@ -94,6 +95,8 @@ static const char *const attr_names[] = {
 	N(COUNT), N(VERSION), N(BACKENDS), N(BACKEND_ENTRY), N(RUNNING),
 	N(BACKEND), N(OWNER), N(FREQ), N(CPUMASK), N(BUF_SAMPLES), N(MAX_BUFS),
 	N(PROF_FLAGS), N(STATS), N(CPU), N(SEQ), N(LOST), N(SAMPLES),
+	N(IOMMU_GROUP), N(VADDR), N(IOVA), N(SIZE), N(DMA_FLAGS),
+	N(DMA_MAPPINGS), N(DMA_BYTES), N(DMA_FAULTS), N(DMA_FAULT_REPORTING),
 };
 _Static_assert(ARRAY_SIZE(attr_names) == ADPROF_A_MAX + 1,
 	       "an attribute of uapi/linux/adprof.h has no name here");

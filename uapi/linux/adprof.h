@@ -35,6 +35,10 @@
  * @ADPROF_CMD_PROF_CLEAR: drop unread buffers and zero the statistics
  * @ADPROF_CMD_IRQ_EVENT: notification on the "irq" group
  * @ADPROF_CMD_SAMPLES: notification on the "samples" group: one batch
+ * @ADPROF_CMD_DMA_MAP: map the caller's memory into a device's IOMMU domain
+ * @ADPROF_CMD_DMA_UNMAP: unmap whole mappings of a device's IOMMU domain
+ * @ADPROF_CMD_DMA_GET: the mapping at an IOVA (do) or every mapping (dump)
+ * @ADPROF_CMD_DMA_FAULT: notification on the "irq" group: an IOMMU fault
  * @__ADPROF_CMD_MAX: number of commands
  * @ADPROF_CMD_MAX: highest command
  */
@@ -55,6 +59,10 @@ enum adprof_cmd {
 	ADPROF_CMD_PROF_CLEAR,
 	ADPROF_CMD_IRQ_EVENT,
 	ADPROF_CMD_SAMPLES,
+	ADPROF_CMD_DMA_MAP,
+	ADPROF_CMD_DMA_UNMAP,
+	ADPROF_CMD_DMA_GET,
+	ADPROF_CMD_DMA_FAULT,
 
 	__ADPROF_CMD_MAX,
 };
@@ -101,6 +109,17 @@ enum adprof_cmd {
  * @ADPROF_A_SEQ: u32, per-stream batch sequence number, starts at 0
  * @ADPROF_A_LOST: u64, samples lost on this stream before this batch
  * @ADPROF_A_SAMPLES: binary, array of struct adprof_sample
+ * @ADPROF_A_IOMMU_GROUP: u32, IOMMU group of a device with ADPROF_DEV_F_IOMMU
+ * @ADPROF_A_VADDR: u64, the caller's virtual address of a mapping
+ * @ADPROF_A_IOVA: u64, the device's address of a mapping (or a fault)
+ * @ADPROF_A_SIZE: u64, bytes of a mapping, or of the range to unmap
+ * @ADPROF_A_DMA_FLAGS: u32, ADPROF_DMA_F_*: what the device may do to a
+ *	mapping, or what a faulting access did
+ * @ADPROF_A_DMA_MAPPINGS: u32, mappings of a device
+ * @ADPROF_A_DMA_BYTES: u64, bytes mapped for a device (pages pinned)
+ * @ADPROF_A_DMA_FAULTS: u64, IOMMU faults of a device's domain
+ * @ADPROF_A_DMA_FAULT_REPORTING: u8, 1 when the IOMMU driver reports faults
+ *	to adprof (AMD), 0 when it only logs them (Intel VT-d)
  * @__ADPROF_A_MAX: number of attributes
  * @ADPROF_A_MAX: highest attribute
  */
@@ -143,6 +162,15 @@ enum adprof_attr {
 	ADPROF_A_SEQ,
 	ADPROF_A_LOST,
 	ADPROF_A_SAMPLES,
+	ADPROF_A_IOMMU_GROUP,
+	ADPROF_A_VADDR,
+	ADPROF_A_IOVA,
+	ADPROF_A_SIZE,
+	ADPROF_A_DMA_FLAGS,
+	ADPROF_A_DMA_MAPPINGS,
+	ADPROF_A_DMA_BYTES,
+	ADPROF_A_DMA_FAULTS,
+	ADPROF_A_DMA_FAULT_REPORTING,
 
 	__ADPROF_A_MAX,
 };
@@ -262,8 +290,18 @@ enum adprof_stat_attr {
 				 ADPROF_IRQ_HOST_MSIX | ADPROF_IRQ_GUEST_INTX | \
 				 ADPROF_IRQ_GUEST_MSI | ADPROF_IRQ_GUEST_MSIX)
 
-/* ADPROF_A_DEV_FLAGS. No flag is defined yet; unknown bits are refused. */
-#define ADPROF_DEV_F_ALL	0U
+/*
+ * ADPROF_A_DEV_FLAGS; unknown bits are refused. ADPROF_DEV_F_IOMMU (KVM's
+ * KVM_DEV_ASSIGN_ENABLE_IOMMU): the device gets a private IOMMU domain, in
+ * which only what DMA_MAP maps is reachable.
+ */
+#define ADPROF_DEV_F_IOMMU	0x0001U
+#define ADPROF_DEV_F_ALL	ADPROF_DEV_F_IOMMU
+
+/* ADPROF_A_DMA_FLAGS: VFIO's VFIO_DMA_MAP_FLAG_READ and _WRITE values. */
+#define ADPROF_DMA_F_READ	0x0001U	/* the device may read the memory */
+#define ADPROF_DMA_F_WRITE	0x0002U	/* the device may write it */
+#define ADPROF_DMA_F_ALL	(ADPROF_DMA_F_READ | ADPROF_DMA_F_WRITE)
 
 /* ADPROF_A_MSIX_NR bounds. */
 #define ADPROF_MSIX_MAX		255

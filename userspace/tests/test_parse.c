@@ -277,6 +277,45 @@ static void test_duration(void)
 	}
 }
 
+static void test_size(void)
+{
+	static const struct {
+		const char *s;
+		int err;
+		unsigned long long bytes;
+	} cases[] = {
+		{ "4096", 0, 4096 },
+		{ "0x1000", 0, 4096 },
+		{ "4K", 0, 4096 },
+		{ "64M", 0, 67108864 },
+		{ "2G", 0, 2147483648ULL },
+		{ "0x10M", 0, 16777216 },
+		{ "0", 0, 0 },
+		{ "", -EINVAL, 0 },
+		{ "K", -EINVAL, 0 },
+		{ "4k", -EINVAL, 0 },
+		{ "4KB", -EINVAL, 0 },
+		{ "1.5M", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },
+		{ "17179869184G", -ERANGE, 0 },
+		{ "18446744073709551616", -ERANGE, 0 },
+	};
+	uint64_t v;
+	size_t i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		v = 7;
+		err = parse_size(cases[i].s, &v);
+		if (cases[i].err)
+			check(err == cases[i].err && v == 7, "size '%s' refused with %s",
+			      cases[i].s, err_name(cases[i].err));
+		else
+			check(!err && v == cases[i].bytes, "size '%s' is %llu bytes",
+			      cases[i].s, cases[i].bytes);
+	}
+}
+
 static char *escaped(const char *s)
 {
 	char *buf = NULL;
@@ -398,6 +437,7 @@ int main(void)
 	test_cpulist();
 	test_irq();
 	test_duration();
+	test_size();
 	test_json();
 	test_dump();
 	printf("1..%u\n# %u passed, %u failed\n", n_run, n_run - n_failed,
