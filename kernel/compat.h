@@ -31,6 +31,13 @@
 #define adprof_genl_pre_ops genl_ops
 #endif
 
+/* A dump's request attributes: since 6.2 in the dump's struct genl_info. */
+#ifdef ADPROF_HAVE_GENL_INFO_DUMP
+#define adprof_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
+#else
+#define adprof_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
 /*
  * Formatted extack messages came with 6.3 (NL_SET_ERR_MSG_FMT); before,
  * dev.c keeps them in a ring of its own.

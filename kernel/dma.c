@@ -615,7 +615,7 @@ err_free:
  */
 int adprof_nl_dma_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct nlattr *only = genl_dumpit_info(cb)->attrs[ADPROF_A_DEV_ID];
+	const struct nlattr *only = adprof_dump_attrs(cb)[ADPROF_A_DEV_ID];
 	unsigned long id, first = cb->args[0];
 	struct adprof_iova_map *m;
 	struct adprof_dev *adev;
@@ -784,7 +784,6 @@ static const struct file_operations adprof_dma_inject_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.write = adprof_dma_inject_write,
-	.llseek = no_llseek,
 };
 
 /**
