@@ -44,7 +44,9 @@ struct adprof_backend {
 extern const struct adprof_backend adprof_backend_cpu_clock;
 extern const struct adprof_backend adprof_backend_cycles;
 
+struct pt_regs;
+
 /* profile.c: the sampler. Be careful: may be called in NMI context. */
-void adprof_prof_sample(void *cookie, unsigned long pc, bool kernel);
+void adprof_prof_sample(void *cookie, struct pt_regs *regs);
 
 #endif /* _ADPROF_BACKEND_H */

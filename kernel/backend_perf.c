@@ -34,8 +34,7 @@ static void adprof_perf_overflow(struct perf_event *event,
 				 struct perf_sample_data *data,
 				 struct pt_regs *regs)
 {
-	adprof_prof_sample(event->overflow_handler_context,
-			   instruction_pointer(regs), !user_mode(regs));
+	adprof_prof_sample(event->overflow_handler_context, regs);
 }
 
 static struct perf_event *adprof_perf_create(const struct adprof_backend *be,

@@ -9,35 +9,52 @@
 #include <linux/slab.h>
 #include <linux/overflow.h>
 #include <linux/atomic.h>
+#include <linux/bug.h>
 
 #include "buffer.h"
 
 static void adprof_buf_reset(struct adprof_buf *b)
 {
 	b->used = 0;
+	b->nrec = 0;
 	b->overflow = 0;
 	b->rd = 0;
+	b->rd_rec = 0;
+}
+
+/**
+ * adprof_rec_len() - length of a record
+ * @s: the start of a record: a struct adprof_sample
+ *
+ * Return: its bytes, adprof_record_len().
+ */
+u32 adprof_rec_len(const struct adprof_sample *s)
+{
+	return adprof_record_len(s);
 }
 
 /**
  * adprof_buf_alloc() - allocate an empty buffer
- * @size: capacity in records, ADPROF_BUF_SAMPLES_MIN..ADPROF_BUF_SAMPLES_MAX
+ * @bytes: capacity, a multiple of 8 in ADPROF_BUF_BYTES_MIN..ADPROF_BUF_BYTES_MAX
+ * @cpu: the CPU it is for, which the reader finds in it
  * @gfp: allocation flags; with GFP_KERNEL a large buffer may come from vmalloc
  *
  * Records are not zeroed: adprof_buf_reserve()'s caller writes each one whole.
  *
- * Return: the buffer, or NULL if @size is out of range or memory is short.
+ * Return: the buffer, or NULL if @bytes is out of range or memory is short.
  */
-struct adprof_buf *adprof_buf_alloc(u32 size, gfp_t gfp)
+struct adprof_buf *adprof_buf_alloc(u32 bytes, u32 cpu, gfp_t gfp)
 {
 	struct adprof_buf *b;
 
-	if (size < ADPROF_BUF_SAMPLES_MIN || size > ADPROF_BUF_SAMPLES_MAX)
+	if (bytes < ADPROF_BUF_BYTES_MIN || bytes > ADPROF_BUF_BYTES_MAX ||
+	    bytes % sizeof(u64))
 		return NULL;
-	b = kvmalloc(struct_size(b, data, size), gfp);
+	b = kvmalloc(struct_size(b, data, bytes / sizeof(u64)), gfp);
 	if (!b)
 		return NULL;
-	b->size = size;
+	b->size = bytes;
+	b->cpu = cpu;
 	INIT_LIST_HEAD(&b->list);
 	adprof_buf_reset(b);
 	return b;
@@ -72,29 +89,38 @@ struct adprof_buf *adprof_buf_switch(struct adprof_buf **slot,
 }
 
 /**
- * adprof_buf_take() - take the next records of a popped buffer
+ * adprof_buf_take() - take the next whole records of a popped buffer
  * @b: a buffer the reader owns
- * @max: at most this many records
- * @n: where to store how many records were taken
+ * @max_bytes: at most this many bytes, unless the first record is longer
+ * @bytes: where to store how many bytes were taken
+ * @nrec: where to store how many records they hold
  *
  * The records stay valid until @b is freed; if some are left the reader
  * puts @b back with adprof_buflist_push_head().
  *
- * Return: the first of *@n consecutive records, or NULL when none is left.
+ * Return: the first of the records, or NULL when none is left.
  */
-const struct adprof_sample *adprof_buf_take(struct adprof_buf *b, u32 max,
-					    u32 *n)
+const void *adprof_buf_take(struct adprof_buf *b, u32 max_bytes, u32 *bytes,
+			    u32 *nrec)
 {
-	const struct adprof_sample *first = &b->data[b->rd];
-	u32 left = adprof_buf_unread(b);
+	const u8 *first = (const u8 *)b->data + b->rd;
+	u32 off = b->rd, n = 0, len;
 
-	if (max > left)
-		max = left;
-	*n = max;
-	if (!max)
-		return NULL;
-	b->rd += max;
-	return first;
+	while (off < b->used) {
+		len = adprof_rec_len((const void *)((const u8 *)b->data + off));
+		/* Records are written whole by this module: never past used. */
+		if (WARN_ON_ONCE(len > b->used - off))
+			break;
+		if (n && off + len - b->rd > max_bytes)
+			break;
+		off += len;
+		n++;
+	}
+	*bytes = off - b->rd;
+	*nrec = n;
+	b->rd = off;
+	b->rd_rec += n;
+	return n ? first : NULL;
 }
 
 /**
@@ -153,18 +179,18 @@ struct adprof_buf *adprof_buflist_rotate(struct adprof_buflist *l,
 
 	spin_lock_irqsave(&l->lock, flags);
 	l->stats.overflow += old->overflow;
-	if (!old->used) {
+	if (!old->nrec) {
 		l->stats.emptybuf++;
 	} else if (l->stats.onlist_buf < l->max_bufs) {
 		l->stats.buf++;
-		l->stats.sample += old->used;
+		l->stats.sample += old->nrec;
 		l->stats.onlist_buf++;
-		l->stats.onlist_sample += old->used;
+		l->stats.onlist_sample += old->nrec;
 		list_add_tail(&old->list, &l->head);
 		old = NULL;
 	} else {
 		l->stats.dropbuf++;
-		l->stats.dropbuf_sample += old->used;
+		l->stats.dropbuf_sample += old->nrec;
 	}
 	spin_unlock_irqrestore(&l->lock, flags);
 

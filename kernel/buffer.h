@@ -3,6 +3,12 @@
  * adprof sample buffers: one per CPU, rotated each tick onto a bounded
  * global list, as in NetBSD tprof. Nothing is lost without being counted.
  *
+ * A buffer holds records back to back: struct adprof_sample, 32 bytes, or
+ * for a sample with its call stack the same followed by a struct
+ * adprof_stack and its addresses (adprof_record_len()). Space is counted
+ * in bytes, records and samples in records: a sample that does not fit
+ * counts in overflow, a buffer's records in sample or dropbuf_sample.
+ *
  * A buffer is always in exactly one of three places:
  *  - installed in its CPU's slot, where only that CPU's sampler writes it,
  *    through adprof_buf_reserve(), from the perf overflow handler (hard IRQ
@@ -14,8 +20,8 @@
  * Each tick the CPU's worker installs a fresh buffer with adprof_buf_switch()
  * and passes the old one to adprof_buflist_rotate(), which counts it and keeps
  * it on the list or hands it back, emptied, to be freed or reused. The reader
- * pops the head buffer, takes records with adprof_buf_take(), and puts a
- * partly read buffer back at the head with adprof_buflist_push_head().
+ * pops the head buffer, takes whole records with adprof_buf_take(), and puts
+ * a partly read buffer back at the head with adprof_buflist_push_head().
  *
  * Switch protocol. The sampler loads its CPU's slot once with READ_ONCE()
  * and runs to completion with interrupts off; adprof_buf_switch() swaps the
@@ -51,21 +57,30 @@
 
 /**
  * struct adprof_buf - a buffer of sample records
- * @used: records written, data[0..used) (C)
- * @size: capacity in records (I)
+ * @used: bytes written, of whole records (C)
+ * @size: capacity in bytes (I)
+ * @nrec: records written (C)
  * @overflow: samples not taken because the buffer was full (C)
- * @rd: records already taken by the reader, data[0..rd) (R)
+ * @rd: bytes already taken by the reader (R)
+ * @rd_rec: records already taken by the reader (R)
+ * @cpu: the CPU whose slot it is made for (I)
  * @list: link on the global list (L)
- * @data: the records
+ * @data: the records, 8-byte aligned
  */
 struct adprof_buf {
 	u32 used;
 	u32 size;
+	u32 nrec;
 	u32 overflow;
 	u32 rd;
+	u32 rd_rec;
+	u32 cpu;
 	struct list_head list;
-	struct adprof_sample data[];
+	u64 data[];
 };
+
+/* Buffer sizes: room for ADPROF_BUF_SAMPLES_MIN records, up to 4 MiB. */
+#define ADPROF_BUF_BYTES_MIN	(ADPROF_BUF_SAMPLES_MIN * sizeof(struct adprof_sample))
 
 /**
  * struct adprof_bufstats - buffer statistics, tprof's names
@@ -106,12 +121,13 @@ struct adprof_buflist {
 	struct adprof_bufstats stats;
 };
 
-struct adprof_buf *adprof_buf_alloc(u32 size, gfp_t gfp);
+struct adprof_buf *adprof_buf_alloc(u32 bytes, u32 cpu, gfp_t gfp);
 void adprof_buf_free(struct adprof_buf *b);
 struct adprof_buf *adprof_buf_switch(struct adprof_buf **slot,
 				     struct adprof_buf *new);
-const struct adprof_sample *adprof_buf_take(struct adprof_buf *b, u32 max,
-					    u32 *n);
+const void *adprof_buf_take(struct adprof_buf *b, u32 max_bytes, u32 *bytes,
+			    u32 *nrec);
+u32 adprof_rec_len(const struct adprof_sample *s);
 
 void adprof_buflist_init(struct adprof_buflist *l, u32 max_bufs);
 void adprof_buflist_set_max(struct adprof_buflist *l, u32 max_bufs);
@@ -126,35 +142,71 @@ void adprof_buflist_destroy(struct adprof_buflist *l);
 /**
  * adprof_buf_reserve() - claim the next record of a CPU's current buffer
  * @b: the buffer installed in this CPU's slot, loaded once with READ_ONCE()
+ * @len: the record's length, a multiple of 8
  *
  * Be careful: called from the perf overflow handler, possibly in NMI. Only
  * this CPU's sampler may call it, with interrupts off; no lock, no allocation.
- * The record counts as written at once: the caller fills every field of it
+ * The record counts as written at once: the caller fills every byte of it
  * before returning from the handler (buffers are not zeroed).
  *
- * Return: the record to fill, or NULL when @b is full (counted in overflow).
+ * Return: the record to fill, or NULL when it does not fit in @b (counted
+ * in overflow).
  */
-static inline struct adprof_sample *adprof_buf_reserve(struct adprof_buf *b)
+static inline void *adprof_buf_reserve(struct adprof_buf *b, u32 len)
 {
-	u32 idx = b->used;
+	u32 off = b->used;
 
-	if (unlikely(idx >= b->size)) {
+	if (unlikely(len > b->size - off)) {
 		b->overflow++;
 		return NULL;
 	}
-	b->used = idx + 1;
-	return &b->data[idx];
+	b->used = off + len;
+	b->nrec++;
+	return (u8 *)b->data + off;
+}
+
+/**
+ * adprof_buf_reserve_max() - room for a record whose length is not known yet
+ * @b: as for adprof_buf_reserve()
+ * @max: the longest the record can be, a multiple of 8
+ *
+ * For a record built in place (a sample with its call stack): the caller
+ * writes at most @max bytes there, then adprof_buf_commit()s what it wrote,
+ * before returning from the handler. Same context rules as
+ * adprof_buf_reserve().
+ *
+ * Return: where to write, or NULL when less than @max bytes are left
+ * (counted in overflow: the sample is not taken).
+ */
+static inline void *adprof_buf_reserve_max(struct adprof_buf *b, u32 max)
+{
+	if (unlikely(max > b->size - b->used)) {
+		b->overflow++;
+		return NULL;
+	}
+	return (u8 *)b->data + b->used;
+}
+
+/**
+ * adprof_buf_commit() - count the record written after adprof_buf_reserve_max()
+ * @b: the same buffer
+ * @len: the record's length, a multiple of 8, at most that call's @max
+ */
+static inline void adprof_buf_commit(struct adprof_buf *b, u32 len)
+{
+	b->used += len;
+	b->nrec++;
 }
 
 /**
  * adprof_buf_unread() - records the reader has not taken yet
  * @b: a buffer the caller owns
  *
- * Return: used - rd.
+ * Return: nrec - rd_rec.
  */
 static inline u32 adprof_buf_unread(const struct adprof_buf *b)
 {
-	return b->used - b->rd;
+	return b->nrec - b->rd_rec;
 }
 
 #endif /* _ADPROF_BUFFER_H */

@@ -88,6 +88,8 @@ static const struct nla_policy adprof_prof_start_policy[ADPROF_A_MAX + 1] = {
 	[ADPROF_A_MAX_BUFS] = NLA_POLICY_RANGE(NLA_U32, ADPROF_MAX_BUFS_MIN,
 					       ADPROF_MAX_BUFS_MAX),
 	[ADPROF_A_PROF_FLAGS] = NLA_POLICY_MASK(NLA_U32, ADPROF_PROF_F_ALL),
+	[ADPROF_A_STACK_DEPTH] = NLA_POLICY_RANGE(NLA_U32, 1,
+						  ADPROF_STACK_DEPTH_MAX),
 };
 
 static const struct nla_policy adprof_dma_map_policy[ADPROF_A_MAX + 1] = {

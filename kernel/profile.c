@@ -15,23 +15,28 @@
  * (MAX_BUFS) and rotation counts the rest as dropped.
  *
  * Stream. Each message carries the records of one buffer (or of one part of
- * it: at most ADPROF_STREAM_BATCH records, so messages stay under 32 KiB),
- * hence of one CPU: ADPROF_A_CPU, ADPROF_A_SEQ (per-CPU message count of
- * the session, from 0, so a gap shows a message the subscriber missed),
- * ADPROF_A_LOST and ADPROF_A_SAMPLES. LOST counts what the kernel took, or
- * tried to take, on that CPU but did not deliver since the previous message
- * of the stream: samples refused by a full buffer (overflow), records of
- * buffers dropped because the list was full or freed by PROF_CLEAR, and
- * records of messages whose multicast failed (with several subscribers, a
- * failure to deliver to one counts for all). So a subscriber that sees
- * every sequence number and LOST 0 has every sample of the session. When a
- * session stops, a message without records carries loss that no later
- * message would.
+ * it: at most ADPROF_STREAM_BYTES of whole records, so messages stay under
+ * 32 KiB), hence of one CPU: ADPROF_A_CPU, ADPROF_A_SEQ (per-CPU message
+ * count of the session, from 0, so a gap shows a message the subscriber
+ * missed), ADPROF_A_LOST, ADPROF_A_RECORD_VERSION and ADPROF_A_SAMPLES.
+ * LOST counts what the kernel took, or tried to take, on that CPU but did
+ * not deliver since the previous message of the stream: samples refused by
+ * a full buffer (overflow), records of buffers dropped because the list
+ * was full or freed by PROF_CLEAR, and records of messages whose multicast
+ * failed (with several subscribers, a failure to deliver to one counts for
+ * all). So a subscriber that sees every sequence number and LOST 0 has
+ * every sample of the session. When a session stops, a message without
+ * records carries loss that no later message would.
  *
  * Records. A record with ADPROF_SAMPLE_F_COMM names a process; the sampler
  * writes one before the first sample of a pid in each buffer, and again if
  * the process's name changes, so every message names its pids unless a
  * buffer was split. The statistics count records, comm records included.
+ * With ADPROF_PROF_F_STACK a sample record is followed by its call stack
+ * (callchain.c): records then differ in length, and buffers are sized in
+ * bytes for BUF_SAMPLES records of the deepest stack the session allows;
+ * a sample with less room than that left is not taken (overflow). Without
+ * it, records and the sampler's work are those of a fixed 32-byte record.
  *
  * CPUs. Without ADPROF_A_CPUMASK every online CPU is sampled; a mask naming
  * a CPU that does not exist or is offline is refused. A CPU that goes
@@ -92,12 +97,13 @@
 
 #include "backend.h"
 #include "buffer.h"
+#include "callchain.h"
 #include "debugfs.h"
 #include "netlink.h"
 #include "profile.h"
 
-/* Records per message: 30 KiB of records keeps the skb under 32 KiB. */
-#define ADPROF_STREAM_BATCH	960U
+/* Bytes of records per message: 30 KiB keeps the skb under 32 KiB. */
+#define ADPROF_STREAM_BYTES	(30U << 10)
 /* Processes remembered per CPU between comm records. */
 #define ADPROF_COMM_CACHE	64
 #define ADPROF_TICK_MS_MIN	10U
@@ -165,6 +171,9 @@ static const struct adprof_backend *adprof_prof_backend;	/* S */
 static cpumask_var_t adprof_prof_mask;		/* s */
 static u32 adprof_prof_freq;			/* s */
 static u32 adprof_prof_buf_samples;		/* s */
+static u32 adprof_prof_buf_bytes;		/* s */
+static u32 adprof_prof_depth;			/* s, 0: no call stacks */
+static u32 adprof_prof_rec_max;			/* s, longest record */
 static u32 adprof_prof_max_bufs;		/* s */
 static u32 adprof_prof_flags;			/* s */
 static unsigned long adprof_prof_tick_jiffies;	/* s */
@@ -205,14 +214,13 @@ static struct adprof_comm_ent *adprof_comm_lookup(struct adprof_prof_cpu *c,
 /**
  * adprof_prof_sample() - record one sample on the current CPU
  * @cookie: the CPU's struct adprof_prof_cpu, given to the backend at start
- * @pc: the interrupted program counter
- * @kernel: true if @pc is a kernel address
+ * @regs: the interrupted registers
  *
  * Be careful: called from the backend's interrupt, possibly NMI, on the
  * CPU @cookie belongs to. No lock, no allocation, no printk: one or two
  * records, or a count of overflow when the buffer is full.
  */
-void adprof_prof_sample(void *cookie, unsigned long pc, bool kernel)
+void adprof_prof_sample(void *cookie, struct pt_regs *regs)
 {
 	struct adprof_prof_cpu *c = cookie;
 	struct adprof_buf *b = READ_ONCE(c->buf);
@@ -220,19 +228,19 @@ void adprof_prof_sample(void *cookie, unsigned long pc, bool kernel)
 	struct adprof_comm_ent *e;
 	struct adprof_sample *s;
 	char comm[ADPROF_COMM_LEN];
-	u32 pid, tid;
+	u32 pid, tid, depth;
 
 	if (unlikely(!b))
 		return;
 	/* Buffers are installed empty: a new one names its pids again. */
-	if (!b->used)
+	if (!b->nrec)
 		c->comm_gen++;
 	pid = task_tgid_nr(t);
 	tid = task_pid_nr(t);
 
 	e = adprof_comm_lookup(c, pid, comm);
 	if (e) {
-		s = adprof_buf_reserve(b);
+		s = adprof_buf_reserve(b, sizeof(*s));
 		if (!s)
 			return;
 		s->pid = pid;
@@ -245,16 +253,26 @@ void adprof_prof_sample(void *cookie, unsigned long pc, bool kernel)
 		memcpy(e->comm, comm, ADPROF_COMM_LEN);
 	}
 
-	s = adprof_buf_reserve(b);
+	depth = adprof_prof_depth;
+	if (depth)
+		s = adprof_buf_reserve_max(b, adprof_prof_rec_max);
+	else
+		s = adprof_buf_reserve(b, sizeof(*s));
 	if (!s)
 		return;
 	s->pid = pid;
 	s->tid = tid;
 	s->cpu = c->cpu;
-	s->flags = kernel ? ADPROF_SAMPLE_F_KERNEL : 0;
+	s->flags = user_mode(regs) ? 0 : ADPROF_SAMPLE_F_KERNEL;
 	/* NMI-safe, unlike ktime_get_ns(). */
 	s->time_ns = ktime_get_mono_fast_ns();
-	s->pc = pc;
+	s->pc = instruction_pointer(regs);
+	if (depth) {
+		s->flags |= ADPROF_SAMPLE_F_STACK;
+		adprof_buf_commit(b, sizeof(*s) +
+				  adprof_callchain((struct adprof_stack *)(s + 1),
+						   regs, depth));
+	}
 }
 
 /* -------------------- statistics */
@@ -327,15 +345,16 @@ static bool adprof_prof_listened(void)
 }
 
 /*
- * Multicast the next @n records of @b (@b may be NULL with @n == 0 for a
- * message that only reports loss) as the next message of @c's stream.
+ * Multicast the next records of @b, at most ADPROF_STREAM_BYTES of them,
+ * as the next message of @c's stream (@b may be NULL for a message that
+ * only reports loss).
  * Return: 0 when the message was sent or its failure counted, -ENOMEM when
  * nothing was taken from @b and the caller should try again later.
  */
-static int adprof_prof_send(struct adprof_prof_cpu *c, struct adprof_buf *b,
-			    u32 n)
+static int adprof_prof_send(struct adprof_prof_cpu *c, struct adprof_buf *b)
 {
-	const struct adprof_sample *recs = NULL;
+	const void *recs = NULL;
+	u32 bytes = 0, n = 0;
 	struct sk_buff *skb;
 	struct nlattr *a;
 	u64 lost;
@@ -344,9 +363,12 @@ static int adprof_prof_send(struct adprof_prof_cpu *c, struct adprof_buf *b,
 
 	lockdep_assert_held(&adprof_prof_reader_lock);
 
-	skb = genlmsg_new(2 * nla_total_size(sizeof(u32)) +
+	skb = genlmsg_new(3 * nla_total_size(sizeof(u32)) +
 			  nla_total_size_64bit(sizeof(u64)) +
-			  nla_total_size(n * sizeof(*recs)), GFP_KERNEL);
+			  nla_total_size(b ? min(b->used - b->rd,
+						 ADPROF_STREAM_BYTES +
+						 adprof_prof_rec_max) : 0),
+			  GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, &adprof_family, 0, ADPROF_CMD_SAMPLES);
@@ -360,17 +382,19 @@ static int adprof_prof_send(struct adprof_prof_cpu *c, struct adprof_buf *b,
 	if (b && !b->rd)
 		lost += b->overflow;
 	if (b)
-		recs = adprof_buf_take(b, n, &n);
+		recs = adprof_buf_take(b, ADPROF_STREAM_BYTES, &bytes, &n);
 
 	if (nla_put_u32(skb, ADPROF_A_CPU, c->cpu) ||
 	    nla_put_u32(skb, ADPROF_A_SEQ, c->seq) ||
-	    nla_put_u64_64bit(skb, ADPROF_A_LOST, lost, ADPROF_A_PAD))
+	    nla_put_u64_64bit(skb, ADPROF_A_LOST, lost, ADPROF_A_PAD) ||
+	    nla_put_u32(skb, ADPROF_A_RECORD_VERSION,
+			adprof_prof_depth ? ADPROF_RECORD_VERSION : 1))
 		goto err_size;
-	a = nla_reserve(skb, ADPROF_A_SAMPLES, n * sizeof(*recs));
+	a = nla_reserve(skb, ADPROF_A_SAMPLES, bytes);
 	if (!a)
 		goto err_size;
-	if (n)
-		memcpy(nla_data(a), recs, n * sizeof(*recs));
+	if (bytes)
+		memcpy(nla_data(a), recs, bytes);
 	genlmsg_end(skb, hdr);
 
 	c->seq++;
@@ -398,11 +422,10 @@ err_size:
 /* Send every record of @b. Return: true if all went, else @b is put back. */
 static bool adprof_prof_send_buf(struct adprof_buf *b)
 {
-	struct adprof_prof_cpu *c = adprof_prof_cpu(b->data[0].cpu);
-	u32 n;
+	struct adprof_prof_cpu *c = adprof_prof_cpu(b->cpu);
 
-	while ((n = min(adprof_buf_unread(b), ADPROF_STREAM_BATCH))) {
-		if (!adprof_prof_listened() || adprof_prof_send(c, b, n)) {
+	while (adprof_buf_unread(b)) {
+		if (!adprof_prof_listened() || adprof_prof_send(c, b)) {
 			adprof_buflist_push_head(&adprof_prof_list, b);
 			return false;
 		}
@@ -457,7 +480,7 @@ static void adprof_prof_drain(void)
 	while ((b = adprof_buflist_pop(&adprof_prof_list))) {
 		n = adprof_buf_unread(b);
 		if (n)
-			atomic64_add(n, &adprof_prof_cpu(b->data[b->rd].cpu)->lost);
+			atomic64_add(n, &adprof_prof_cpu(b->cpu)->lost);
 		adprof_buf_free(b);
 	}
 }
@@ -493,7 +516,7 @@ static void adprof_prof_retire(struct adprof_prof_cpu *c,
 
 	if (!old)
 		return;
-	used = old->used;
+	used = old->nrec;
 	overflow = old->overflow;
 	old = adprof_buflist_rotate(&adprof_prof_list, old);
 	if (!old)
@@ -515,7 +538,7 @@ static void adprof_prof_tick(struct work_struct *work)
 	new = c->spare;
 	c->spare = NULL;
 	if (!new)
-		new = adprof_buf_alloc(adprof_prof_buf_samples, GFP_KERNEL);
+		new = adprof_buf_alloc(adprof_prof_buf_bytes, c->cpu, GFP_KERNEL);
 	/* Without memory the current buffer fills up: counted in overflow. */
 	if (!new)
 		goto requeue;
@@ -532,7 +555,8 @@ static void adprof_prof_tick(struct work_struct *work)
 
 	adprof_prof_retire(c, old);
 	if (!c->spare)
-		c->spare = adprof_buf_alloc(adprof_prof_buf_samples, GFP_KERNEL);
+		c->spare = adprof_buf_alloc(adprof_prof_buf_bytes, c->cpu,
+					    GFP_KERNEL);
 	queue_work(system_unbound_wq, &adprof_prof_streamer);
 requeue:
 	queue_delayed_work_on(c->cpu, system_wq, &c->tick,
@@ -600,7 +624,7 @@ static void adprof_prof_stop_locked(bool stream)
 		for_each_cpu(cpu, adprof_prof_mask) {
 			c = adprof_prof_cpu(cpu);
 			if (atomic64_read(&c->lost))
-				adprof_prof_send(c, NULL, 0);
+				adprof_prof_send(c, NULL);
 		}
 	}
 	mutex_unlock(&adprof_prof_reader_lock);
@@ -669,6 +693,52 @@ static u32 adprof_prof_default_buf_samples(u32 freq, unsigned int tick_ms)
 	return clamp_t(u64, n, ADPROF_BUF_SAMPLES_MIN, ADPROF_BUF_SAMPLES_MAX);
 }
 
+/*
+ * The session's call stack depth (0: none), its longest record, and its
+ * CPU buffers' bytes: room for BUF_SAMPLES records of the longest kind.
+ * Explicit values a buffer could not hold within ADPROF_BUF_BYTES_MAX are
+ * refused; the default shrinks to fit.
+ */
+static int adprof_prof_size_bufs(struct genl_info *info, unsigned int tick_ms)
+{
+	struct nlattr *n_attr = info->attrs[ADPROF_A_BUF_SAMPLES];
+	struct nlattr *d_attr = info->attrs[ADPROF_A_STACK_DEPTH];
+	u32 n, depth = 0;
+
+	if (d_attr && !(adprof_prof_flags & ADPROF_PROF_F_STACK)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, d_attr,
+				    "STACK_DEPTH is for a session with ADPROF_PROF_F_STACK");
+		return -EINVAL;
+	}
+	if ((adprof_prof_flags & ADPROF_PROF_F_STACK) && !ADPROF_HAVE_CALLCHAIN) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[ADPROF_A_PROF_FLAGS],
+				    "no call stack walk on this architecture");
+		return -EOPNOTSUPP;
+	}
+	if (adprof_prof_flags & ADPROF_PROF_F_STACK)
+		depth = d_attr ? nla_get_u32(d_attr) : ADPROF_STACK_DEPTH_DEFAULT;
+	adprof_prof_depth = depth;
+	adprof_prof_rec_max = sizeof(struct adprof_sample);
+	if (depth)
+		adprof_prof_rec_max += sizeof(struct adprof_stack) +
+				       depth * sizeof(u64);
+
+	if (n_attr) {
+		n = nla_get_u32(n_attr);
+		if ((u64)n * adprof_prof_rec_max > ADPROF_BUF_BYTES_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, n_attr,
+					    "BUF_SAMPLES records with stacks this deep pass 4 MiB a buffer");
+			return -EINVAL;
+		}
+	} else {
+		n = adprof_prof_default_buf_samples(adprof_prof_freq, tick_ms);
+		n = min(n, ADPROF_BUF_BYTES_MAX / adprof_prof_rec_max);
+	}
+	adprof_prof_buf_samples = n;
+	adprof_prof_buf_bytes = n * adprof_prof_rec_max;
+	return 0;
+}
+
 static int adprof_prof_alloc_bufs(void)
 {
 	struct adprof_prof_cpu *c;
@@ -676,12 +746,12 @@ static int adprof_prof_alloc_bufs(void)
 
 	for_each_cpu(cpu, adprof_prof_mask) {
 		c = adprof_prof_cpu(cpu);
-		c->spare = adprof_buf_alloc(adprof_prof_buf_samples, GFP_KERNEL);
+		c->spare = adprof_buf_alloc(adprof_prof_buf_bytes, cpu, GFP_KERNEL);
 		if (!c->spare)
 			return -ENOMEM;
 		/* No event yet: the switch may run on any CPU. */
 		adprof_buf_switch(&c->buf, c->spare);
-		c->spare = adprof_buf_alloc(adprof_prof_buf_samples, GFP_KERNEL);
+		c->spare = adprof_buf_alloc(adprof_prof_buf_bytes, cpu, GFP_KERNEL);
 		if (!c->spare)
 			return -ENOMEM;
 	}
@@ -800,14 +870,14 @@ static int adprof_prof_start_locked(struct genl_info *info)
 			ADPROF_TICK_MS_MAX);
 	adprof_prof_freq = attrs[ADPROF_A_FREQ] ?
 		nla_get_u32(attrs[ADPROF_A_FREQ]) : ADPROF_FREQ_DEFAULT;
-	adprof_prof_buf_samples = attrs[ADPROF_A_BUF_SAMPLES] ?
-		nla_get_u32(attrs[ADPROF_A_BUF_SAMPLES]) :
-		adprof_prof_default_buf_samples(adprof_prof_freq, tick_ms);
 	max_bufs = attrs[ADPROF_A_MAX_BUFS] ?
 		   nla_get_u32(attrs[ADPROF_A_MAX_BUFS]) : ADPROF_MAX_BUFS_DEFAULT;
 	adprof_prof_flags = attrs[ADPROF_A_PROF_FLAGS] ?
 		nla_get_u32(attrs[ADPROF_A_PROF_FLAGS]) : 0;
 	adprof_prof_tick_jiffies = max(msecs_to_jiffies(tick_ms), 1UL);
+	err = adprof_prof_size_bufs(info, tick_ms);
+	if (err)
+		return err;
 
 	cpus_read_lock();
 	err = adprof_prof_parse_mask(info, adprof_prof_mask);
@@ -991,7 +1061,9 @@ static int adprof_prof_put_session(struct sk_buff *msg)
 	    nla_put_u32(msg, ADPROF_A_FREQ, adprof_prof_freq) ||
 	    nla_put_u32(msg, ADPROF_A_BUF_SAMPLES, adprof_prof_buf_samples) ||
 	    nla_put_u32(msg, ADPROF_A_MAX_BUFS, adprof_prof_max_bufs) ||
-	    nla_put_u32(msg, ADPROF_A_PROF_FLAGS, adprof_prof_flags))
+	    nla_put_u32(msg, ADPROF_A_PROF_FLAGS, adprof_prof_flags) ||
+	    (adprof_prof_depth &&
+	     nla_put_u32(msg, ADPROF_A_STACK_DEPTH, adprof_prof_depth)))
 		return -EMSGSIZE;
 	a = nla_reserve(msg, ADPROF_A_CPUMASK, nbytes);
 	if (!a)

@@ -8,8 +8,11 @@
 
 #include "buffer.h"
 
-#define TEST_SIZE	ADPROF_BUF_SAMPLES_MIN
+#define REC		((u32)sizeof(struct adprof_sample))	/* 32 */
+#define TEST_SIZE	ADPROF_BUF_SAMPLES_MIN			/* records */
+#define TEST_BYTES	(TEST_SIZE * REC)
 #define TEST_MAX_BUFS	4
+#define TEST_CPU	3
 
 /* A buffer of TEST_SIZE records holding n samples with pc = base + i. */
 static struct adprof_buf *test_buf(struct kunit *test, u32 n, u64 base)
@@ -18,14 +21,48 @@ static struct adprof_buf *test_buf(struct kunit *test, u32 n, u64 base)
 	struct adprof_sample *s;
 	u32 i;
 
-	b = adprof_buf_alloc(TEST_SIZE, GFP_KERNEL);
+	b = adprof_buf_alloc(TEST_BYTES, TEST_CPU, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	for (i = 0; i < n; i++) {
-		s = adprof_buf_reserve(b);
+		s = adprof_buf_reserve(b, REC);
 		KUNIT_ASSERT_NOT_NULL(test, s);
 		*s = (struct adprof_sample){ .pid = 1, .tid = 1, .pc = base + i };
 	}
 	return b;
+}
+
+/* One fixed-size sample record, written whole as the sampler does. */
+static void test_fixed(struct kunit *test, struct adprof_buf *b, u64 pc)
+{
+	struct adprof_sample *s = adprof_buf_reserve(b, REC);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	*s = (struct adprof_sample){ .pid = 1, .tid = 1, .pc = pc };
+}
+
+/*
+ * A sample with a call stack of @nk kernel and @nu user addresses, built
+ * in place as the sampler does; NULL if it did not fit.
+ */
+static struct adprof_sample *test_stack(struct adprof_buf *b, u32 nk, u32 nu,
+					u32 depth, u16 flags, u64 pc)
+{
+	u32 max = REC + sizeof(struct adprof_stack) + depth * sizeof(u64);
+	struct adprof_sample *s = adprof_buf_reserve_max(b, max);
+	struct adprof_stack *st;
+	u32 i;
+
+	if (!s)
+		return NULL;
+	*s = (struct adprof_sample){ .pid = 2, .tid = 2,
+				     .flags = ADPROF_SAMPLE_F_STACK, .pc = pc };
+	st = (struct adprof_stack *)(s + 1);
+	*st = (struct adprof_stack){ .nr_kernel = nk, .nr_user = nu,
+				     .flags = flags };
+	for (i = 0; i < nk + nu; i++)
+		st->pc[i] = pc + 1 + i;
+	adprof_buf_commit(b, REC + sizeof(*st) + (nk + nu) * sizeof(u64));
+	return s;
 }
 
 static int buffer_test_init(struct kunit *test)
@@ -46,59 +83,73 @@ static void buffer_test_exit(struct kunit *test)
 
 static void buffer_test_alloc_min(struct kunit *test)
 {
-	struct adprof_buf *b = adprof_buf_alloc(ADPROF_BUF_SAMPLES_MIN,
+	struct adprof_buf *b = adprof_buf_alloc(ADPROF_BUF_BYTES_MIN, 5,
 						GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, b->size, ADPROF_BUF_SAMPLES_MIN);
+	KUNIT_EXPECT_EQ(test, b->size, ADPROF_BUF_BYTES_MIN);
+	KUNIT_EXPECT_EQ(test, b->size, ADPROF_BUF_SAMPLES_MIN * REC);
 	KUNIT_EXPECT_EQ(test, b->used, 0);
+	KUNIT_EXPECT_EQ(test, b->nrec, 0);
 	KUNIT_EXPECT_EQ(test, b->overflow, 0);
 	KUNIT_EXPECT_EQ(test, b->rd, 0);
+	KUNIT_EXPECT_EQ(test, b->rd_rec, 0);
+	/* The buffer knows its CPU; the reader never guesses it from a record. */
+	KUNIT_EXPECT_EQ(test, b->cpu, 5);
 	adprof_buf_free(b);
 }
 
 static void buffer_test_alloc_max(struct kunit *test)
 {
-	struct adprof_buf *b = adprof_buf_alloc(ADPROF_BUF_SAMPLES_MAX,
+	struct adprof_buf *b = adprof_buf_alloc(ADPROF_BUF_BYTES_MAX, 0,
 						GFP_KERNEL);
 	struct adprof_sample *s = NULL;
 	u32 i;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, b->size, ADPROF_BUF_SAMPLES_MAX);
+	KUNIT_EXPECT_EQ(test, b->size, ADPROF_BUF_BYTES_MAX);
 	/* The last record is inside the allocation. */
-	for (i = 0; i < ADPROF_BUF_SAMPLES_MAX; i++)
-		s = adprof_buf_reserve(b);
+	for (i = 0; i < ADPROF_BUF_BYTES_MAX / REC; i++)
+		s = adprof_buf_reserve(b, REC);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->pc = 42;
-	KUNIT_EXPECT_PTR_EQ(test, s, &b->data[ADPROF_BUF_SAMPLES_MAX - 1]);
-	KUNIT_EXPECT_EQ(test, b->used, ADPROF_BUF_SAMPLES_MAX);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)s,
+			    (void *)((u8 *)b->data + ADPROF_BUF_BYTES_MAX - REC));
+	KUNIT_EXPECT_EQ(test, b->used, ADPROF_BUF_BYTES_MAX);
+	KUNIT_EXPECT_EQ(test, b->nrec, ADPROF_BUF_BYTES_MAX / REC);
+	KUNIT_EXPECT_NULL(test, adprof_buf_reserve(b, REC));
 	adprof_buf_free(b);
 }
 
 static void buffer_test_alloc_over_max(struct kunit *test)
 {
-	KUNIT_EXPECT_NULL(test, adprof_buf_alloc(ADPROF_BUF_SAMPLES_MAX + 1,
+	KUNIT_EXPECT_NULL(test, adprof_buf_alloc(ADPROF_BUF_BYTES_MAX + 8, 0,
 						 GFP_KERNEL));
-	KUNIT_EXPECT_NULL(test, adprof_buf_alloc(U32_MAX, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, adprof_buf_alloc(U32_MAX & ~7U, 0, GFP_KERNEL));
 }
 
 static void buffer_test_alloc_under_min(struct kunit *test)
 {
-	KUNIT_EXPECT_NULL(test, adprof_buf_alloc(ADPROF_BUF_SAMPLES_MIN - 1,
+	KUNIT_EXPECT_NULL(test, adprof_buf_alloc(ADPROF_BUF_BYTES_MIN - 8, 0,
 						 GFP_KERNEL));
-	KUNIT_EXPECT_NULL(test, adprof_buf_alloc(0, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, adprof_buf_alloc(0, 0, GFP_KERNEL));
+	/* Records are 8-byte aligned: so is the size. */
+	KUNIT_EXPECT_NULL(test, adprof_buf_alloc(ADPROF_BUF_BYTES_MIN + 4, 0,
+						 GFP_KERNEL));
 }
 
 static void buffer_test_reserve_in_order(struct kunit *test)
 {
-	struct adprof_buf *b = adprof_buf_alloc(TEST_SIZE, GFP_KERNEL);
+	struct adprof_buf *b = adprof_buf_alloc(TEST_BYTES, 0, GFP_KERNEL);
+	u8 *d;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_PTR_EQ(test, adprof_buf_reserve(b), &b->data[0]);
-	KUNIT_EXPECT_PTR_EQ(test, adprof_buf_reserve(b), &b->data[1]);
-	KUNIT_EXPECT_PTR_EQ(test, adprof_buf_reserve(b), &b->data[2]);
-	KUNIT_EXPECT_EQ(test, b->used, 3);
+	d = (u8 *)b->data;
+	KUNIT_EXPECT_PTR_EQ(test, adprof_buf_reserve(b, REC), (void *)d);
+	KUNIT_EXPECT_PTR_EQ(test, adprof_buf_reserve(b, REC), (void *)(d + REC));
+	KUNIT_EXPECT_PTR_EQ(test, adprof_buf_reserve(b, REC), (void *)(d + 2 * REC));
+	KUNIT_EXPECT_EQ(test, b->used, 3 * REC);
+	KUNIT_EXPECT_EQ(test, b->nrec, 3);
 	KUNIT_EXPECT_EQ(test, b->overflow, 0);
 	adprof_buf_free(b);
 }
@@ -107,12 +158,155 @@ static void buffer_test_fill_overflow(struct kunit *test)
 {
 	struct adprof_buf *b = test_buf(test, TEST_SIZE, 0);
 
-	KUNIT_EXPECT_NULL(test, adprof_buf_reserve(b));
-	KUNIT_EXPECT_NULL(test, adprof_buf_reserve(b));
-	KUNIT_EXPECT_NULL(test, adprof_buf_reserve(b));
-	KUNIT_EXPECT_EQ(test, b->used, TEST_SIZE);
+	KUNIT_EXPECT_NULL(test, adprof_buf_reserve(b, REC));
+	KUNIT_EXPECT_NULL(test, adprof_buf_reserve(b, REC));
+	KUNIT_EXPECT_NULL(test, adprof_buf_reserve(b, REC));
+	KUNIT_EXPECT_EQ(test, b->used, TEST_BYTES);
+	KUNIT_EXPECT_EQ(test, b->nrec, TEST_SIZE);
 	KUNIT_EXPECT_EQ(test, b->overflow, 3);
 	adprof_buf_free(b);
+}
+
+/* ---- records with call stacks ---------------------------------------- */
+
+static void buffer_test_stack_empty(struct kunit *test)
+{
+	struct adprof_buf *b = test_buf(test, 0, 0);
+	struct adprof_sample *s = test_stack(b, 0, 0, 10, 0, 0x1000);
+	u32 bytes, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, b->used, REC + 8);
+	KUNIT_EXPECT_EQ(test, b->nrec, 1);
+	KUNIT_EXPECT_EQ(test, adprof_rec_len(s), REC + 8);
+	KUNIT_EXPECT_PTR_EQ(test, adprof_buf_take(b, 4096, &bytes, &n), (const void *)s);
+	KUNIT_EXPECT_EQ(test, bytes, REC + 8);
+	KUNIT_EXPECT_EQ(test, n, 1);
+	adprof_buf_free(b);
+}
+
+static void buffer_test_stack_full_depth(struct kunit *test)
+{
+	struct adprof_buf *b = adprof_buf_alloc(4 * 1056, 0, GFP_KERNEL);
+	const struct adprof_stack *st;
+	struct adprof_sample *s;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	s = test_stack(b, 100, 27, 127, 0, 0x2000);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	/* 32 + 8 + 127 * 8: perf's largest default stack. */
+	KUNIT_EXPECT_EQ(test, adprof_rec_len(s), 1056);
+	KUNIT_EXPECT_EQ(test, b->used, 1056);
+	st = (const struct adprof_stack *)(s + 1);
+	KUNIT_EXPECT_EQ(test, st->nr_kernel, 100);
+	KUNIT_EXPECT_EQ(test, st->nr_user, 27);
+	for (i = 0; i < 127; i++)
+		KUNIT_EXPECT_EQ(test, st->pc[i], 0x2001ULL + i);
+	adprof_buf_free(b);
+}
+
+static void buffer_test_stack_truncated(struct kunit *test)
+{
+	struct adprof_buf *b = test_buf(test, 0, 0);
+	struct adprof_sample *s;
+	u32 bytes, n;
+
+	s = test_stack(b, 3, 4, 7, ADPROF_STACK_F_USER_TRUNC, 0x3000);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s = (struct adprof_sample *)adprof_buf_take(b, 4096, &bytes, &n);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, ((struct adprof_stack *)(s + 1))->flags,
+			ADPROF_STACK_F_USER_TRUNC);
+	KUNIT_EXPECT_EQ(test, bytes, REC + 8 + 7 * 8);
+	adprof_buf_free(b);
+}
+
+/* The last record fills the buffer to its last byte; then nothing fits. */
+static void buffer_test_stack_exactly_full(struct kunit *test)
+{
+	struct adprof_buf *b = test_buf(test, 0, 0);
+	u32 i;
+
+	/* 512 bytes: 14 fixed records, then one of 40 + 3 * 8 = 64 bytes. */
+	for (i = 0; i < 14; i++)
+		test_fixed(test, b, i);
+	KUNIT_ASSERT_NOT_NULL(test, test_stack(b, 1, 2, 3, 0, 0x4000));
+	KUNIT_EXPECT_EQ(test, b->used, TEST_BYTES);
+	KUNIT_EXPECT_EQ(test, b->nrec, 15);
+	KUNIT_EXPECT_EQ(test, b->overflow, 0);
+	KUNIT_EXPECT_NULL(test, adprof_buf_reserve(b, REC));
+	KUNIT_EXPECT_NULL(test, test_stack(b, 0, 0, 0, 0, 0x4000));
+	KUNIT_EXPECT_EQ(test, b->overflow, 2);
+	adprof_buf_free(b);
+}
+
+/*
+ * Room for the stack the sample has, but not for the deepest the session
+ * allows: the sample is not taken, nothing is written, overflow counts it.
+ */
+static void buffer_test_stack_does_not_fit(struct kunit *test)
+{
+	struct adprof_buf *b = test_buf(test, 12, 0);	/* 128 bytes left */
+
+	KUNIT_EXPECT_NULL(test, test_stack(b, 1, 1, 127, 0, 0x5000));
+	KUNIT_EXPECT_EQ(test, b->used, 12 * REC);
+	KUNIT_EXPECT_EQ(test, b->nrec, 12);
+	KUNIT_EXPECT_EQ(test, b->overflow, 1);
+	/* At the depth that fits, it is taken. */
+	KUNIT_EXPECT_NOT_NULL(test, test_stack(b, 1, 1, 11, 0, 0x5000));
+	KUNIT_EXPECT_EQ(test, b->nrec, 13);
+	adprof_buf_free(b);
+}
+
+/* Takes end on a record boundary, at most max_bytes unless one is longer. */
+static void buffer_test_take_mixed(struct kunit *test)
+{
+	struct adprof_buf *b = adprof_buf_alloc(4096, 0, GFP_KERNEL);
+	const struct adprof_sample *s;
+	u32 bytes, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	test_fixed(test, b, 0x5000);
+	KUNIT_ASSERT_NOT_NULL(test, test_stack(b, 60, 67, 127, 0, 0x6000));
+	KUNIT_ASSERT_NOT_NULL(test, test_stack(b, 0, 0, 127, 0, 0x7000));
+	test_fixed(test, b, 0x8000);
+	KUNIT_EXPECT_EQ(test, adprof_buf_unread(b), 4);
+
+	s = adprof_buf_take(b, 100, &bytes, &n);
+	KUNIT_EXPECT_PTR_EQ(test, (const void *)s, (const void *)b->data);
+	KUNIT_EXPECT_EQ(test, bytes, REC);
+	KUNIT_EXPECT_EQ(test, n, 1);
+	s = adprof_buf_take(b, 100, &bytes, &n);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->pc, 0x6000ULL);
+	KUNIT_EXPECT_EQ(test, bytes, 1056);
+	KUNIT_EXPECT_EQ(test, n, 1);
+	s = adprof_buf_take(b, 100, &bytes, &n);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->pc, 0x7000ULL);
+	KUNIT_EXPECT_EQ(test, bytes, REC + 8 + REC);
+	KUNIT_EXPECT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, adprof_buf_unread(b), 0);
+	KUNIT_EXPECT_NULL(test, adprof_buf_take(b, 100, &bytes, &n));
+	adprof_buf_free(b);
+}
+
+/* The statistics count records, whatever their length. */
+static void buffer_test_stack_stats(struct kunit *test)
+{
+	struct adprof_buflist *l = test->priv;
+	struct adprof_buf *b = adprof_buf_alloc(4096, 0, GFP_KERNEL);
+	struct adprof_bufstats st;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, test_stack(b, 10, 10, 20, 0, 0x8000));
+	test_fixed(test, b, 0x8800);
+	KUNIT_ASSERT_NOT_NULL(test, test_stack(b, 0, 1, 20, 0, 0x9000));
+	KUNIT_EXPECT_NULL(test, adprof_buflist_rotate(l, b));
+	adprof_buflist_stats(l, &st);
+	KUNIT_EXPECT_EQ(test, st.sample, 3);
+	KUNIT_EXPECT_EQ(test, st.onlist_sample, 3);
 }
 
 static void buffer_test_switch_returns_old(struct kunit *test)
@@ -230,7 +424,7 @@ static void buffer_test_overflow_listed(struct kunit *test)
 	u32 i;
 
 	for (i = 0; i < 5; i++)
-		KUNIT_ASSERT_NULL(test, adprof_buf_reserve(b));
+		KUNIT_ASSERT_NULL(test, adprof_buf_reserve(b, REC));
 	KUNIT_EXPECT_NULL(test, adprof_buflist_rotate(l, b));
 	adprof_buflist_stats(l, &st);
 	KUNIT_EXPECT_EQ(test, st.overflow, 5);
@@ -247,7 +441,7 @@ static void buffer_test_overflow_dropped(struct kunit *test)
 
 	adprof_buflist_set_max(l, 0);
 	for (i = 0; i < 5; i++)
-		KUNIT_ASSERT_NULL(test, adprof_buf_reserve(b));
+		KUNIT_ASSERT_NULL(test, adprof_buf_reserve(b, REC));
 	KUNIT_EXPECT_PTR_EQ(test, adprof_buflist_rotate(l, b), b);
 	adprof_buflist_stats(l, &st);
 	KUNIT_EXPECT_EQ(test, st.overflow, 5);
@@ -264,11 +458,14 @@ static void buffer_test_returned_buffer_reset(struct kunit *test)
 	struct adprof_bufstats st;
 
 	adprof_buflist_set_max(l, 0);
-	KUNIT_ASSERT_NULL(test, adprof_buf_reserve(b));
+	KUNIT_ASSERT_NULL(test, adprof_buf_reserve(b, REC));
 	KUNIT_ASSERT_PTR_EQ(test, adprof_buflist_rotate(l, b), b);
 	KUNIT_EXPECT_EQ(test, b->used, 0);
+	KUNIT_EXPECT_EQ(test, b->nrec, 0);
 	KUNIT_EXPECT_EQ(test, b->overflow, 0);
 	KUNIT_EXPECT_EQ(test, b->rd, 0);
+	KUNIT_EXPECT_EQ(test, b->rd_rec, 0);
+	KUNIT_EXPECT_EQ(test, b->cpu, TEST_CPU);
 	/* Reused for the next tick, it is not counted twice. */
 	KUNIT_EXPECT_PTR_EQ(test, adprof_buflist_rotate(l, b), b);
 	adprof_buflist_stats(l, &st);
@@ -314,14 +511,14 @@ static void buffer_test_partial_read(struct kunit *test)
 	const struct adprof_sample *s;
 	struct adprof_bufstats st;
 	struct adprof_buf *p;
-	u32 n;
+	u32 bytes, n;
 
 	KUNIT_ASSERT_NULL(test, adprof_buflist_rotate(l, a));
 	KUNIT_ASSERT_NULL(test, adprof_buflist_rotate(l, b));
 
 	p = adprof_buflist_pop(l);
 	KUNIT_ASSERT_PTR_EQ(test, p, a);
-	s = adprof_buf_take(p, 2, &n);
+	s = adprof_buf_take(p, 2 * REC, &bytes, &n);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, n, 2);
 	KUNIT_EXPECT_EQ(test, s[0].pc, 0);
@@ -334,7 +531,7 @@ static void buffer_test_partial_read(struct kunit *test)
 	/* The same buffer comes back first, from where the reader stopped. */
 	p = adprof_buflist_pop(l);
 	KUNIT_ASSERT_PTR_EQ(test, p, a);
-	s = adprof_buf_take(p, 10, &n);
+	s = adprof_buf_take(p, 10 * REC, &bytes, &n);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, n, 3);
 	KUNIT_EXPECT_EQ(test, s[0].pc, 2);
@@ -343,7 +540,7 @@ static void buffer_test_partial_read(struct kunit *test)
 
 	p = adprof_buflist_pop(l);
 	KUNIT_ASSERT_PTR_EQ(test, p, b);
-	s = adprof_buf_take(p, 10, &n);
+	s = adprof_buf_take(p, 10 * REC, &bytes, &n);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, n, 3);
 	KUNIT_EXPECT_EQ(test, s[0].pc, 100);
@@ -353,11 +550,12 @@ static void buffer_test_partial_read(struct kunit *test)
 static void buffer_test_take_exhausted(struct kunit *test)
 {
 	struct adprof_buf *b = test_buf(test, 2, 0);
-	u32 n = 99;
+	u32 bytes = 99, n = 99;
 
-	KUNIT_ASSERT_NOT_NULL(test, adprof_buf_take(b, 2, &n));
-	KUNIT_EXPECT_NULL(test, adprof_buf_take(b, 2, &n));
+	KUNIT_ASSERT_NOT_NULL(test, adprof_buf_take(b, 2 * REC, &bytes, &n));
+	KUNIT_EXPECT_NULL(test, adprof_buf_take(b, 2 * REC, &bytes, &n));
 	KUNIT_EXPECT_EQ(test, n, 0);
+	KUNIT_EXPECT_EQ(test, bytes, 0);
 	KUNIT_EXPECT_EQ(test, adprof_buf_unread(b), 0);
 	adprof_buf_free(b);
 }
@@ -370,7 +568,7 @@ static void buffer_test_clear(struct kunit *test)
 
 	adprof_buflist_set_max(l, 1);
 	b = test_buf(test, TEST_SIZE, 0);
-	KUNIT_ASSERT_NULL(test, adprof_buf_reserve(b));
+	KUNIT_ASSERT_NULL(test, adprof_buf_reserve(b, REC));
 	KUNIT_ASSERT_NULL(test, adprof_buflist_rotate(l, b));
 	b = test_buf(test, 2, 0);
 	KUNIT_ASSERT_PTR_EQ(test, adprof_buflist_rotate(l, b), b);
@@ -415,6 +613,13 @@ static struct kunit_case buffer_test_cases[] = {
 	KUNIT_CASE(buffer_test_alloc_under_min),
 	KUNIT_CASE(buffer_test_reserve_in_order),
 	KUNIT_CASE(buffer_test_fill_overflow),
+	KUNIT_CASE(buffer_test_stack_empty),
+	KUNIT_CASE(buffer_test_stack_full_depth),
+	KUNIT_CASE(buffer_test_stack_truncated),
+	KUNIT_CASE(buffer_test_stack_exactly_full),
+	KUNIT_CASE(buffer_test_stack_does_not_fit),
+	KUNIT_CASE(buffer_test_take_mixed),
+	KUNIT_CASE(buffer_test_stack_stats),
 	KUNIT_CASE(buffer_test_switch_returns_old),
 	KUNIT_CASE(buffer_test_rotate_to_list),
 	KUNIT_CASE(buffer_test_rotate_empty),
@@ -441,4 +646,5 @@ static struct kunit_suite buffer_test_suite = {
 
 kunit_test_suite(buffer_test_suite);
 
+MODULE_DESCRIPTION("KUnit tests of adprof's sample buffers");
 MODULE_LICENSE("GPL");

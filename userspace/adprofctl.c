@@ -60,13 +60,18 @@ static const struct adp_cmd cmds[] = {
 	{ "info", cmd_info, "",
 	  "Show profiler version, backends, state, backend in use and owner." },
 	{ "start", cmd_start,
-	  "[-b BACKEND] [-F HZ] [-C CPULIST] [--buf-samples N] [--max-bufs N] [--detach]",
+	  "[-b BACKEND] [-F HZ] [-C CPULIST] [-g] [--depth N] [--buf-samples N]\n"
+	  "[--max-bufs N] [--detach]",
 	  "Start sampling.\n"
 	  "The session belongs to this process: it runs until SIGINT, SIGTERM\n"
 	  "or SIGHUP, unless --detach leaves it running.\n"
 	  "  -b BACKEND       " ADPROF_BACKEND_DEFAULT " (default), or cycles where a PMU exists\n"
 	  "  -F HZ            samples per second per CPU, 1..100000 (default 1000)\n"
 	  "  -C CPULIST       CPUs to sample, e.g. 0-3,5 or 0x2f (default all)\n"
+	  "  -g, --call-graph each sample with its call stack: kernel (unwinder)\n"
+	  "                   and user (frame pointers)\n"
+	  "  --depth N        most return addresses a stack keeps, 1..127 (default\n"
+	  "                   127); implies -g\n"
 	  "  --buf-samples N  records per per-CPU buffer, 16..65536\n"
 	  "  --max-bufs N     buffers the global list may hold, 1..1024 (default 100)\n"
 	  "  --detach         the session outlives adprofctl; end it with stop" },
@@ -74,8 +79,8 @@ static const struct adp_cmd cmds[] = {
 	{ "stat", cmd_stat, "", "Show profiler statistics, one 'name value' per line." },
 	{ "clear", cmd_clear, "", "Drop unread buffers and zero the statistics." },
 	{ "record", cmd_record,
-	  "[-F HZ] [-d SECONDS] [-o FILE] [-b BACKEND] [-C CPULIST] [--buf-samples N]\n"
-	  "[--max-bufs N] [-- COMMAND [ARGS]]",
+	  "[-F HZ] [-d SECONDS] [-o FILE] [-b BACKEND] [-C CPULIST] [-g] [--depth N]\n"
+	  "[--buf-samples N] [--max-bufs N] [-- COMMAND [ARGS]]",
 	  "Record samples to a file (default adprof.data).\n"
 	  "Starts a session owned by adprofctl and writes the samples group's\n"
 	  "batches until -d SECONDS pass, COMMAND exits or SIGINT/SIGTERM/SIGHUP;\n"
@@ -88,7 +93,8 @@ static const struct adp_cmd cmds[] = {
 	  "Summarize a recording (default adprof.data).\n"
 	  "Totals, user/kernel split, top processes and functions; kernel\n"
 	  "addresses named with /proc/kallsyms, user ones with the processes'\n"
-	  "ELF symbols. folded prints 'comm;function count' for flamegraph.pl.\n"
+	  "ELF symbols. folded prints 'comm;function count' for flamegraph.pl,\n"
+	  "or with call stacks 'comm;root;...;leaf count'.\n"
 	  "  --top N      rows per table (default 10)" },
 	{ "help", cmd_help, "[COMMAND]", "Show the commands, or COMMAND's usage." },
 };

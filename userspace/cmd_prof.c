@@ -140,6 +140,13 @@ static int info_reply(struct nlattr **tb, void *arg)
 		else
 			puts("owner detached");
 	}
+	if (tb[ADPROF_A_STACK_DEPTH]) {
+		if (j)
+			json_u64(j, "stack_depth", nla_get_u32(tb[ADPROF_A_STACK_DEPTH]));
+		else
+			printf("stack_depth %" PRIu32 "\n",
+			       nla_get_u32(tb[ADPROF_A_STACK_DEPTH]));
+	}
 	if (tb[ADPROF_A_BACKENDS])
 		ret = print_backends(ctx, tb[ADPROF_A_BACKENDS]);
 	if (j)
@@ -215,6 +222,13 @@ int start_opt(struct adp_ctx *ctx, int c, struct start_args *a)
 	case OPT_MAX_BUFS:
 		return arg_u32(ctx, "buffer count", optarg, ADPROF_MAX_BUFS_MIN,
 			       ADPROF_MAX_BUFS_MAX, &a->max_bufs);
+	case 'g':
+		a->flags |= ADPROF_PROF_F_STACK;
+		return 0;
+	case OPT_DEPTH:
+		a->flags |= ADPROF_PROF_F_STACK;
+		return arg_u32(ctx, "stack depth", optarg, 1,
+			       ADPROF_STACK_DEPTH_MAX, &a->depth);
 	default:
 		return -1;
 	}
@@ -268,6 +282,8 @@ struct nl_msg *start_msg(const struct start_args *a)
 		NLA_PUT_U32(msg, ADPROF_A_BUF_SAMPLES, a->buf_samples);
 	if (a->max_bufs)
 		NLA_PUT_U32(msg, ADPROF_A_MAX_BUFS, a->max_bufs);
+	if (a->depth)
+		NLA_PUT_U32(msg, ADPROF_A_STACK_DEPTH, a->depth);
 	NLA_PUT_U32(msg, ADPROF_A_PROF_FLAGS, a->flags);
 	return msg;
 

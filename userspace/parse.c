@@ -381,3 +381,39 @@ int parse_size(const char *s, uint64_t *out)
 	*out = v << shift;
 	return 0;
 }
+
+/**
+ * rec_next() - the next record of an ADPROF_A_SAMPLES array
+ * @buf: the array
+ * @len: its bytes
+ * @off: offset of the record to return; advanced past it
+ * @bad: set when a record runs past @len (the array is cut or garbled)
+ *
+ * Records are struct adprof_sample, or with ADPROF_SAMPLE_F_STACK that
+ * followed by a struct adprof_stack and its addresses (uapi's
+ * adprof_record_len()). Aligned as the kernel writes them (8 bytes).
+ *
+ * Return: the record, or NULL at the end or when it is bad.
+ */
+const struct adprof_sample *rec_next(const void *buf, size_t len, size_t *off,
+				     bool *bad)
+{
+	const struct adprof_sample *s;
+	size_t left = len - *off, n;
+
+	if (*off >= len)
+		return NULL;
+	s = (const void *)((const char *)buf + *off);
+	if (left < sizeof(*s) || ((s->flags & ADPROF_SAMPLE_F_STACK) &&
+				  left < sizeof(*s) + sizeof(struct adprof_stack))) {
+		*bad = true;
+		return NULL;
+	}
+	n = adprof_record_len(s);
+	if (n > left) {
+		*bad = true;
+		return NULL;
+	}
+	*off += n;
+	return s;
+}

@@ -8,6 +8,7 @@
 #define ADPROF_PARSE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #ifndef ARRAY_SIZE
@@ -28,5 +29,9 @@ int parse_irq_flags(const char *s, uint32_t *flags);
 const char *irq_type_name(uint32_t flags, int guest);
 int parse_duration_ms(const char *s, uint64_t *ms);
 int parse_size(const char *s, uint64_t *out);
+
+struct adprof_sample;
+const struct adprof_sample *rec_next(const void *buf, size_t len, size_t *off,
+				     bool *bad);
 
 #endif /* ADPROF_PARSE_H */

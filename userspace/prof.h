@@ -20,6 +20,7 @@ struct start_args {
 	uint32_t buf_samples;
 	uint32_t max_bufs;
 	uint32_t flags;			/* ADPROF_PROF_F_* */
+	uint32_t depth;			/* 0: the kernel's default */
 	size_t cpumask_len;		/* 0: all CPUs */
 	uint8_t cpumask[ADPROF_CPUMASK_MAX_BYTES];
 };
@@ -29,16 +30,19 @@ enum {
 	OPT_BUF_SAMPLES = 256,
 	OPT_MAX_BUFS,
 	OPT_DETACH,
+	OPT_DEPTH,
 	OPT_START_END,
 };
 
-#define START_SHORT_OPTS	"b:F:C:"
+#define START_SHORT_OPTS	"b:F:C:g"
 #define START_LONG_OPTS \
 	{ "backend", required_argument, NULL, 'b' }, \
 	{ "freq", required_argument, NULL, 'F' }, \
 	{ "cpus", required_argument, NULL, 'C' }, \
 	{ "buf-samples", required_argument, NULL, OPT_BUF_SAMPLES }, \
-	{ "max-bufs", required_argument, NULL, OPT_MAX_BUFS }
+	{ "max-bufs", required_argument, NULL, OPT_MAX_BUFS }, \
+	{ "call-graph", no_argument, NULL, 'g' }, \
+	{ "depth", required_argument, NULL, OPT_DEPTH }
 
 int start_opt(struct adp_ctx *ctx, int c, struct start_args *a);
 struct nl_msg *start_msg(const struct start_args *a);

@@ -3,6 +3,9 @@
  * The file `adprofctl record` writes and `adprofctl report` reads
  * (adprof.data by default). Integers are in the byte order of the machine
  * that recorded; report refuses a file whose magic or sizes do not match.
+ * Version 2 files may hold records with call stacks (ADPROF_SAMPLE_F_STACK,
+ * record version 2 of uapi/linux/adprof.h); readers of version 2 read
+ * version 1 files too.
  *
  *   struct adp_file_header                     64 bytes
  *   chunks, each:
@@ -12,8 +15,9 @@
  * Chunk types:
  *   ADP_CHUNK_BATCH  one SAMPLES message as received: struct adp_batch
  *                    (CPU, per-CPU sequence number, samples lost before it)
- *                    followed by its struct adprof_sample records, comm
- *                    records included, in the kernel's order
+ *                    followed by its records (struct adprof_sample, with
+ *                    its stack when ADPROF_SAMPLE_F_STACK), comm records
+ *                    included, in the kernel's order
  *   ADP_CHUNK_MAPS   struct adp_maps (pid, when) followed by the text of
  *                    /proc/PID/maps, taken when the pid first showed up and
  *                    again at the end if it still ran: later snapshots of a
@@ -30,7 +34,7 @@
 #include <linux/adprof.h>
 
 #define ADP_FILE_MAGIC		"ADPRFREC"
-#define ADP_FILE_VERSION	1
+#define ADP_FILE_VERSION	2
 
 /**
  * struct adp_file_header - start of the file
@@ -39,6 +43,7 @@
  * @header_size: sizeof(struct adp_file_header)
  * @sample_size: sizeof(struct adprof_sample)
  * @freq: samples per second per CPU asked for (0: the kernel's default)
+ * @depth: call stack depth of the session, 0 without stacks (version 2)
  * @start_ns: CLOCK_MONOTONIC when the session started
  * @end_ns: CLOCK_MONOTONIC when it stopped; 0 if recording was cut short
  * @reserved: zero
@@ -51,7 +56,8 @@ struct adp_file_header {
 	uint32_t freq;
 	uint64_t start_ns;
 	uint64_t end_ns;
-	uint8_t reserved[24];
+	uint32_t depth;
+	uint8_t reserved[20];
 };
 
 enum adp_chunk_type {

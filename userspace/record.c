@@ -209,13 +209,16 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 		[ADPROF_A_CPU] = { .type = NLA_U32 },
 		[ADPROF_A_SEQ] = { .type = NLA_U32 },
 		[ADPROF_A_LOST] = { .type = NLA_U64 },
+		[ADPROF_A_RECORD_VERSION] = { .type = NLA_U32 },
 	};
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *tb[ADPROF_A_MAX + 1];
 	const struct adprof_sample *s;
 	struct adp_batch b;
 	struct rec *r = arg;
-	uint32_t i, n;
+	size_t len, off = 0;
+	const void *data;
+	bool bad = false;
 
 	if (nlh->nlmsg_type != r->family ||
 	    genlmsg_hdr(nlh)->cmd != ADPROF_CMD_SAMPLES)
@@ -223,29 +226,32 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 	if (genlmsg_parse(nlh, 0, tb, ADPROF_A_MAX, policy) ||
 	    !tb[ADPROF_A_CPU] || !tb[ADPROF_A_SEQ] || !tb[ADPROF_A_LOST] ||
 	    !tb[ADPROF_A_SAMPLES] ||
-	    nla_len(tb[ADPROF_A_SAMPLES]) % sizeof(*s)) {
+	    (tb[ADPROF_A_RECORD_VERSION] &&
+	     nla_get_u32(tb[ADPROF_A_RECORD_VERSION]) > ADPROF_RECORD_VERSION)) {
 		fprintf(stderr, "adprofctl: record: malformed SAMPLES message\n");
 		return NL_SKIP;
 	}
 	b.cpu = nla_get_u32(tb[ADPROF_A_CPU]);
 	b.seq = nla_get_u32(tb[ADPROF_A_SEQ]);
 	b.lost = nla_get_u64(tb[ADPROF_A_LOST]);
-	n = nla_len(tb[ADPROF_A_SAMPLES]) / sizeof(*s);
-	s = nla_data(tb[ADPROF_A_SAMPLES]);
+	len = nla_len(tb[ADPROF_A_SAMPLES]);
+	data = nla_data(tb[ADPROF_A_SAMPLES]);
 
 	r->end.msgs++;
 	r->end.lost += b.lost;
 	rec_seq(r, b.cpu, b.seq);
-	rec_chunk(r, ADP_CHUNK_BATCH, &b, sizeof(b), s, n * sizeof(*s));
-	for (i = 0; i < n; i++) {
-		if (s[i].flags & ADPROF_SAMPLE_F_COMM) {
+	rec_chunk(r, ADP_CHUNK_BATCH, &b, sizeof(b), data, len);
+	while ((s = rec_next(data, len, &off, &bad))) {
+		if (s->flags & ADPROF_SAMPLE_F_COMM) {
 			r->end.comms++;
-			rec_pid(r, s[i].pid, s[i].comm);
+			rec_pid(r, s->pid, s->comm);
 		} else {
 			r->end.samples++;
-			rec_pid(r, s[i].pid, NULL);
+			rec_pid(r, s->pid, NULL);
 		}
 	}
+	if (bad)
+		fprintf(stderr, "adprofctl: record: a SAMPLES message with a record cut short\n");
 	return NL_OK;
 }
 
@@ -389,6 +395,8 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 	h.header_size = sizeof(h);
 	h.sample_size = sizeof(struct adprof_sample);
 	h.freq = a.freq;
+	h.depth = a.flags & ADPROF_PROF_F_STACK ?
+		  (a.depth ? a.depth : ADPROF_STACK_DEPTH_DEFAULT) : 0;
 	h.start_ns = mono_ns();
 	rec_write(&r, &h, sizeof(h));
 

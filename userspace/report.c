@@ -5,7 +5,11 @@
  *   text    totals, user/kernel split, top processes, top functions
  *   json    the same as one JSON object
  *   folded  "comm;function count" lines for FlameGraph's flamegraph.pl,
- *           kernel functions suffixed "_[k]" as its colouring expects
+ *           kernel functions suffixed "_[k]" as its colouring expects; for
+ *           a recording with call stacks, whole stacks, root to leaf:
+ *           "comm;main;a;b;leaf count", with "[truncated]" at the root of
+ *           a stack cut at the depth, "[unknown]" where the user walk
+ *           gave up (a frame without a frame pointer)
  *
  * Functions are counted per (process name, function, object), as perf
  * report's default sort does; see symbols.c for how PCs are named.
@@ -46,6 +50,16 @@ struct funcent {
 	uint64_t n;
 };
 
+/* One distinct call stack of one process (recordings with stacks). */
+struct stackent {
+	uint64_t hash;
+	uint32_t pid;
+	uint16_t nk, nu, flags;
+	bool kernel;		/* the leaf pc is a kernel address */
+	uint64_t *pcs;		/* the leaf pc, nk kernel, nu user addresses */
+	uint64_t n;		/* samples; 0: empty slot */
+};
+
 struct report {
 	struct adp_file_header h;
 	uint64_t msgs, samples, comms, lost, gaps, overruns, user, kernel;
@@ -58,6 +72,10 @@ struct report {
 	size_t name_slots, nnames;
 	struct pcent *pcs;		/* open addressing, n == 0 is empty */
 	size_t pc_slots, npcs;
+	struct stackent *stacks;	/* open addressing, n == 0 is empty */
+	size_t stack_slots, nstacks;
+	uint64_t stacked, trunc, user_bad;	/* samples with stacks; cut; walk gave up */
+	uint64_t bad;			/* batches with a record cut short */
 	struct symbolizer *sym;
 };
 
@@ -113,6 +131,12 @@ static const char *name_get(const struct report *r, uint32_t pid)
 {
 	size_t i;
 
+	/*
+	 * pid 0 is every CPU's idle task, each with its own name
+	 * (swapper/N); one process, named as perf names it.
+	 */
+	if (!pid)
+		return "swapper";
 	if (!r->name_slots)
 		return "?";
 	for (i = hash64(pid + 1ULL) % r->name_slots; r->names[i].key;
@@ -152,11 +176,73 @@ static void pc_count(struct report *r, uint32_t pid, uint64_t pc, bool kernel)
 	r->npcs++;
 }
 
+static uint64_t stack_hash(const struct stackent *e)
+{
+	uint64_t h = hash64(e->pid + ((uint64_t)e->nk << 32) +
+			    ((uint64_t)e->nu << 48) + e->kernel);
+	uint32_t i;
+
+	for (i = 0; i < 1U + e->nk + e->nu; i++)
+		h = hash64(h ^ e->pcs[i]);
+	return h | 1;
+}
+
+static bool stack_eq(const struct stackent *a, const struct stackent *b)
+{
+	return a->hash == b->hash && a->pid == b->pid && a->nk == b->nk &&
+	       a->nu == b->nu && a->kernel == b->kernel &&
+	       a->flags == b->flags &&
+	       !memcmp(a->pcs, b->pcs, (1U + a->nk + a->nu) * sizeof(uint64_t));
+}
+
+/* Count a sample record with ADPROF_SAMPLE_F_STACK in the stack table. */
+static void stack_count(struct report *r, const struct adprof_sample *s)
+{
+	const struct adprof_stack *st = (const void *)(s + 1);
+	struct stackent key = {
+		.pid = s->pid, .nk = st->nr_kernel, .nu = st->nr_user,
+		.flags = st->flags, .kernel = s->flags & ADPROF_SAMPLE_F_KERNEL,
+	};
+	size_t i, j, oslots = r->stack_slots, npcs = 1U + key.nk + key.nu;
+	struct stackent *old = r->stacks;
+
+	key.pcs = xcalloc(npcs, sizeof(uint64_t));
+	key.pcs[0] = s->pc;
+	memcpy(key.pcs + 1, st->pc, (npcs - 1) * sizeof(uint64_t));
+	key.hash = stack_hash(&key);
+	if (r->nstacks * 2 >= r->stack_slots) {
+		r->stack_slots = oslots ? oslots * 2 : 1024;
+		r->stacks = xcalloc(r->stack_slots, sizeof(*r->stacks));
+		for (j = 0; j < oslots; j++) {
+			if (!old[j].n)
+				continue;
+			for (i = old[j].hash % r->stack_slots; r->stacks[i].n;
+			     i = (i + 1) % r->stack_slots)
+				;
+			r->stacks[i] = old[j];
+		}
+		free(old);
+	}
+	for (i = key.hash % r->stack_slots; r->stacks[i].n;
+	     i = (i + 1) % r->stack_slots) {
+		if (stack_eq(&r->stacks[i], &key)) {
+			r->stacks[i].n++;
+			free(key.pcs);
+			return;
+		}
+	}
+	key.n = 1;
+	r->stacks[i] = key;
+	r->nstacks++;
+}
+
 static void batch(struct report *r, const char *p, size_t len)
 {
 	const struct adp_batch *b = (const void *)p;
-	const struct adprof_sample *s = (const void *)(b + 1);
-	size_t i, n = (len - sizeof(*b)) / sizeof(*s);
+	const char *recs = (const void *)(b + 1);
+	const struct adprof_sample *s;
+	size_t off = 0, n = len - sizeof(*b);
+	bool bad = false;
 
 	r->msgs++;
 	r->lost += b->lost;
@@ -177,7 +263,7 @@ static void batch(struct report *r, const char *p, size_t len)
 		r->gaps += (uint32_t)(b->seq - (uint32_t)r->next_seq[b->cpu]);
 	r->next_seq[b->cpu] = (int64_t)b->seq + 1;
 
-	for (i = 0; i < n; i++, s++) {
+	while ((s = rec_next(recs, n, &off, &bad))) {
 		if (s->flags & ADPROF_SAMPLE_F_COMM) {
 			r->comms++;
 			name_set(r, s->pid, s->comm);
@@ -193,7 +279,20 @@ static void batch(struct report *r, const char *p, size_t len)
 		if (s->time_ns > r->tmax)
 			r->tmax = s->time_ns;
 		pc_count(r, s->pid, s->pc, s->flags & ADPROF_SAMPLE_F_KERNEL);
+		if (s->flags & ADPROF_SAMPLE_F_STACK) {
+			const struct adprof_stack *st = (const void *)(s + 1);
+
+			r->stacked++;
+			if (st->flags & (ADPROF_STACK_F_KERNEL_TRUNC |
+					 ADPROF_STACK_F_USER_TRUNC))
+				r->trunc++;
+			if (st->flags & ADPROF_STACK_F_USER_BAD)
+				r->user_bad++;
+			stack_count(r, s);
+		}
 	}
+	if (bad)
+		r->bad++;
 }
 
 static int load(struct report *r, const char *path)
@@ -222,7 +321,8 @@ static int load(struct report *r, const char *path)
 	}
 	memcpy(&r->h, buf, sizeof(r->h));
 	if (memcmp(r->h.magic, ADP_FILE_MAGIC, sizeof(r->h.magic)) ||
-	    r->h.version != ADP_FILE_VERSION || r->h.header_size < sizeof(r->h) ||
+	    r->h.version < 1 || r->h.version > ADP_FILE_VERSION ||
+	    r->h.header_size < sizeof(r->h) ||
 	    r->h.header_size > size ||
 	    r->h.sample_size != sizeof(struct adprof_sample)) {
 		err = -1;
@@ -259,6 +359,9 @@ static int load(struct report *r, const char *path)
 		}
 	}
 	free(buf);
+	if (r->bad)
+		fprintf(stderr, "adprofctl: report: %s: %" PRIu64 " batches with a record cut short\n",
+			path, r->bad);
 	return 0;
 
 bad:
@@ -381,6 +484,11 @@ static void print_text(struct report *r, const char *path, size_t top)
 	printf("user %" PRIu64 " (%.1f%%), kernel %" PRIu64 " (%.1f%%)\n",
 	       r->user, pct(r->user, r->samples), r->kernel,
 	       pct(r->kernel, r->samples));
+	if (r->h.depth || r->stacked)
+		printf("call stacks (depth %" PRIu32 "): %" PRIu64 " samples, %zu"
+		       " distinct, %" PRIu64 " cut at the depth, %" PRIu64
+		       " with the user walk given up\n", r->h.depth, r->stacked,
+		       r->nstacks, r->trunc, r->user_bad);
 
 	p = processes(r, &np);
 	printf("\ntop processes:\n%10s %7s %8s  %s\n", "samples", "%", "pid",
@@ -418,6 +526,15 @@ static void print_json(struct report *r, const char *path, size_t top)
 	json_bool(&j, "complete", r->has_end);
 	json_u64(&j, "user", r->user);
 	json_u64(&j, "kernel", r->kernel);
+	if (r->h.depth || r->stacked) {
+		json_open(&j, "stacks", '{');
+		json_u64(&j, "depth", r->h.depth);
+		json_u64(&j, "samples", r->stacked);
+		json_u64(&j, "distinct", r->nstacks);
+		json_u64(&j, "truncated", r->trunc);
+		json_u64(&j, "user_bad", r->user_bad);
+		json_close(&j, '}');
+	}
 
 	p = processes(r, &np);
 	json_open(&j, "processes", '[');
@@ -454,11 +571,86 @@ static void print_frame(const char *s)
 		putchar(*s == ';' || *s == ' ' ? '_' : *s);
 }
 
+struct foldline {
+	char *text;
+	uint64_t n;
+};
+
+static int fold_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct foldline *)a)->text,
+		      ((const struct foldline *)b)->text);
+}
+
+/* "frame" of @pc, FlameGraph-safe; return addresses named by pc - 1. */
+static void fold_frame(FILE *f, struct report *r, uint32_t pid, uint64_t pc,
+		       bool kernel, bool ret)
+{
+	const char *func, *obj, *c;
+
+	sym_resolve(r->sym, pid, ret && pc ? pc - 1 : pc, kernel, &func, &obj);
+	fputc(';', f);
+	for (c = func; *c; c++)
+		fputc(*c == ';' || *c == ' ' ? '_' : *c, f);
+	if (kernel)
+		fputs("_[k]", f);
+}
+
+/* Whole stacks, root to leaf, merged by their text. */
+static void print_folded_stacks(struct report *r)
+{
+	struct foldline *l = xcalloc(r->nstacks, sizeof(*l));
+	size_t i, k, n = 0, m, len;
+	const struct stackent *e;
+	const char *c;
+	FILE *f;
+
+	for (i = 0; i < r->stack_slots; i++) {
+		e = &r->stacks[i];
+		if (!e->n)
+			continue;
+		f = open_memstream(&l[n].text, &len);
+		if (!f) {
+			fprintf(stderr, "adprofctl: report: out of memory\n");
+			exit(EXIT_FAILURE);
+		}
+		for (c = name_get(r, e->pid); *c; c++)
+			fputc(*c == ';' || *c == ' ' ? '_' : *c, f);
+		if (e->flags & (ADPROF_STACK_F_KERNEL_TRUNC |
+				ADPROF_STACK_F_USER_TRUNC))
+			fputs(";[truncated]", f);
+		else if (e->flags & ADPROF_STACK_F_USER_BAD)
+			fputs(";[unknown]", f);
+		for (k = e->nu; k-- > 0;)
+			fold_frame(f, r, e->pid, e->pcs[1 + e->nk + k], false, true);
+		for (k = e->nk; k-- > 0;)
+			fold_frame(f, r, e->pid, e->pcs[1 + k], true, true);
+		fold_frame(f, r, e->pid, e->pcs[0], e->kernel, false);
+		fclose(f);
+		l[n++].n = e->n;
+	}
+	qsort(l, n, sizeof(*l), fold_cmp);
+	for (i = 0; i < n; i = m) {
+		uint64_t sum = 0;
+
+		for (m = i; m < n && !strcmp(l[m].text, l[i].text); m++)
+			sum += l[m].n;
+		printf("%s %" PRIu64 "\n", l[i].text, sum);
+	}
+	for (i = 0; i < n; i++)
+		free(l[i].text);
+	free(l);
+}
+
 static void print_folded(struct report *r)
 {
 	struct funcent *f;
 	size_t nf, i;
 
+	if (r->nstacks) {
+		print_folded_stacks(r);
+		return;
+	}
 	f = functions(r, true, &nf);
 	for (i = 0; i < nf; i++) {
 		print_frame(f[i].comm);
@@ -525,6 +717,9 @@ int cmd_report(struct adp_ctx *ctx, int argc, char **argv)
 	sym_free(r.sym);
 	free(r.names);
 	free(r.pcs);
+	for (size_t i = 0; i < r.stack_slots; i++)
+		free(r.stacks[i].pcs);
+	free(r.stacks);
 	free(r.next_seq);
 	return ret ? EXIT_FAILURE : EXIT_SUCCESS;
 }

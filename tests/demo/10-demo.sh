@@ -44,6 +44,15 @@ echo "\$ adprofctl report --format folded /tmp/demo.data | sort -k2 -nr | head -
 adprofctl report --format folded /tmp/demo.data | sort -k2 -nr | head -5
 step cat /sys/kernel/debug/adprof/stats
 
+say "The same with call stacks (-g): a program built with frame pointers"
+echo
+echo "\$ adprofctl record -g -F 1000 -o /tmp/stacks.data -- stackprog read 2"
+adprofctl record -g -F 1000 -o /tmp/stacks.data -- stackprog read 2 2>&1 | cat
+step adprofctl report --top 3 /tmp/stacks.data
+echo
+echo "\$ adprofctl report --format folded /tmp/stacks.data | sort -k2 -nr | head -3"
+adprofctl report --format folded /tmp/stacks.data | sort -k2 -nr | head -3
+
 say "Give the device back as it was found, and unload"
 step adprofctl deassign 1
 step rmmod adprof

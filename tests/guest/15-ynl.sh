@@ -44,6 +44,7 @@ python3 - "$ynl" "$spec" <<'EOF' 2>&1
 import errno
 import json
 import os
+import struct
 import sys
 import time
 
@@ -157,6 +158,61 @@ expect_reply(y, 'prof-get-info: running, owned (owner not 0)', 'prof-get-info',
 o.sock.close()
 expect_reply(y, 'prof-get-info after the owner closed its socket: stopped',
              'prof-get-info', test=lambda r: r['running'] == 0)
+
+# A session with call stacks of at most 8 addresses: record version 2,
+# each record's length from its own stack header, as adprof_record_len().
+listener = family()
+listener.ntf_subscribe('samples')
+expect_reply(y, 'prof-start detached with stacks, depth 8: ack', 'prof-start',
+             {'freq': 200, 'prof-flags': 3, 'stack-depth': 8},
+             test=lambda r: r is None)
+expect_reply(y, 'prof-get-info: stack flag and stack-depth 8', 'prof-get-info',
+             test=lambda r: r['running'] == 1 and
+             set(r.get('prof-flags', ())) == {'detach', 'stack'} and
+             r.get('stack-depth') == 8)
+end = time.monotonic() + 1.0
+while time.monotonic() < end:
+    os.stat('/')
+expect_reply(y, 'prof-stop: ack', 'prof-stop', test=lambda r: r is None)
+listener.check_ntf()
+batches = [m['msg'] for m in listener.async_msg_queue if m['name'] == 'samples']
+
+
+def stack_records(blob):
+    """(samples, stacks, deepest) of a version 2 samples attribute, or
+    an error string."""
+    off = n = stacks = deepest = 0
+    while off < len(blob):
+        if len(blob) - off < 32:
+            return f'{len(blob) - off} bytes left at {off}'
+        flags = struct.unpack_from('=I', blob, off + 12)[0]
+        length = 32
+        if flags & 4:
+            if len(blob) - off < 40:
+                return f'stack header cut at {off}'
+            nk, nu, sflags, res = struct.unpack_from('=4H', blob, off + 32)
+            if nk + nu > 8 or res or sflags & ~7:
+                return f'stack at {off}: {nk}+{nu} addresses, flags {sflags:#x}, reserved {res}'
+            length += 8 + 8 * (nk + nu)
+            stacks += 1
+            deepest = max(deepest, nk + nu)
+        if not flags & 2:
+            n += 1
+        off += length
+    return (n, stacks, deepest) if off == len(blob) else f'overran to {off}'
+
+
+parsed = [stack_records(b.get('samples', b'')) for b in batches]
+bad = [p for p in parsed if isinstance(p, str)]
+got = [p for p in parsed if not isinstance(p, str)]
+tap(bool(batches) and all(b.get('record-version') == 2 for b in batches),
+    f'stack session: every samples batch says record-version 2 ({len(batches)})',
+    [b.get('record-version') for b in batches[:5]])
+tap(bool(got) and not bad and sum(p[1] for p in got) > 0 and
+    max(p[2] for p in got) <= 8,
+    'stack session: records walk to the end by their stack headers, '
+    f'{sum(p[1] for p in got)} stacks of at most {max((p[2] for p in got), default=0)}',
+    bad[:3])
 
 unbound = []  # (address, driver) taken from a host driver, given back below
 
@@ -282,9 +338,18 @@ for addr, drv in unbound:
 
 expect_error(y, 'prof-start freq 0: extack names .freq', 'prof-start',
              {'freq': 0}, errno.ERANGE, {'bad-attr': '.freq'})
-expect_error(y, 'prof-start prof-flags 2: extack names .prof-flags',
-             'prof-start', {'prof-flags': 2}, errno.EINVAL,
+expect_error(y, 'prof-start prof-flags 4: extack names .prof-flags',
+             'prof-start', {'prof-flags': 4}, errno.EINVAL,
              {'bad-attr': '.prof-flags'})
+expect_error(y, 'prof-start stack-depth 0: extack names .stack-depth',
+             'prof-start', {'prof-flags': 2, 'stack-depth': 0}, errno.ERANGE,
+             {'bad-attr': '.stack-depth'})
+expect_error(y, 'prof-start stack-depth 128: extack names .stack-depth',
+             'prof-start', {'prof-flags': 2, 'stack-depth': 128}, errno.ERANGE,
+             {'bad-attr': '.stack-depth'})
+expect_error(y, 'prof-start stack-depth without the stack flag: EINVAL',
+             'prof-start', {'stack-depth': 8}, errno.EINVAL,
+             {'bad-attr': '.stack-depth'})
 expect_error(y, 'prof-start buf-samples 15: extack names .buf-samples',
              'prof-start', {'buf-samples': 15}, errno.ERANGE,
              {'bad-attr': '.buf-samples'})

@@ -73,6 +73,14 @@ check "record -- spin: top is spin;adprof_spin_hot ($hot)" \
 	sh -c "echo '$hot' | grep -q '^spin;adprof_spin_hot [0-9]*$'"
 check "record -- spin: the session ended with it" not_running
 
+# An idle machine: every CPU's idle task is pid 0 (swapper/N on each CPU),
+# reported as one process, swapper, as perf does.
+adprofctl record -F 1000 -d 1 -o $P/idle.data >/dev/null 2>&1
+adprofctl report --format folded $P/idle.data >$P/idle.folded
+diag $P/idle.folded
+check "report: idle CPUs sampled as swapper" grep -q '^swapper;' $P/idle.folded
+check "report: no swapper/N of one CPU names them all" sh -c "! grep -q '^swapper/' $P/idle.folded"
+
 # The stream seen by a client of its own: per-CPU batches, comm records,
 # the sampled address of the hot function checked against the linker's.
 spin -t 2 4 >$P/spin2.out &

@@ -135,6 +135,30 @@ total=$(folded $J/folded 2>/dev/null)
 want=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["samples"])' $J/report 2>/dev/null)
 check "folded counts add up to the report's samples ($total = $want)" \
 	test -n "$total" -a "$total" = "$want"
+check "report json: no stacks member without call stacks" python3 -c '
+import json, sys
+assert "stacks" not in json.load(open(sys.argv[1]))' $J/report
+
+# With call stacks: the stacks member, and folded whole stacks adding up.
+check "record -g 2 s" adprofctl record -g --depth 16 -F 1000 -o $J/st.data -- stackprog chain 2
+adprofctl -j report $J/st.data >$J/streport 2>&1
+check "report json with stacks: the stacks member has its fields" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+st = r["stacks"]
+assert set(st) == {"depth", "samples", "distinct", "truncated", "user_bad"}, st
+assert st["depth"] == 16, st
+assert 0 < st["distinct"] <= st["samples"] == r["samples"], (st, r["samples"])
+assert st["truncated"] <= st["samples"] and st["user_bad"] <= st["samples"], st' $J/streport
+adprofctl report --format folded $J/st.data >$J/stfolded 2>&1
+check "report --format folded with stacks: FlameGraph's folded format" folded $J/stfolded
+total=$(folded $J/stfolded 2>/dev/null)
+want=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["samples"])' $J/streport 2>/dev/null)
+check "folded stacks add up to the report's samples ($total = $want)" \
+	test -n "$total" -a "$total" = "$want"
+expect "report text with stacks: the call stacks line" \
+	'^call stacks \(depth 16\): [1-9][0-9]* samples, [1-9][0-9]* distinct, [0-9]+ cut at the depth, [0-9]+ with the user walk given up$' \
+	adprofctl report $J/st.data
 if command -v flamegraph.pl >/dev/null 2>&1; then
 	check "flamegraph.pl draws the folded output" sh -c "flamegraph.pl $J/folded >$J/fg.svg && grep -q '<svg' $J/fg.svg"
 fi

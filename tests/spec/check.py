@@ -122,15 +122,19 @@ def header_names(text):
             depth += {'{': 1, '}': -1}.get(text[i], 0)
             i += 1
         body = text[m.end():i - 1]
-        structs[m.group(1)] = re.findall(
-            r'(?:__[us]\d+|char)\s+(\w+)\s*(?:\[[^\]]*\])?\s*;', body)
+        structs[m.group(1)] = [
+            (name, bool(flex)) for name, flex in re.findall(
+                r'(?:__[us]\d+|char)\s+(\w+)\s*(?:(\[\s*\])|\[[^\]]*\])?'
+                r'\s*;', body)]
     return enums, defines, structs
 
 
 def header_values(names, structs):
     """Compile a program printing every name's value and every struct
-    member's offset and size: what the compiler sees, not what we parse."""
+    member's offset and size: what the compiler sees, not what we parse.
+    A flexible array member has its offset and the size -1."""
     lines = ['#include <stdio.h>', '#include <stddef.h>',
+             '#include <sys/types.h>',
              '#include <linux/adprof.h>',
              'static void pi(const char *n, long long v)'
              ' { printf("%s int %lld\\n", n, v); }',
@@ -143,10 +147,10 @@ def header_values(names, structs):
         lines.append(f'\tP({n});')
     for s, members in structs.items():
         lines.append(f'\tprintf("sizeof {s} %zu\\n", sizeof(struct {s}));')
-        for mem in members:
-            lines.append(f'\tprintf("member {s} {mem} %zu %zu\\n", '
-                         f'offsetof(struct {s}, {mem}), '
-                         f'sizeof(((struct {s} *)0)->{mem}));')
+        for mem, flex in members:
+            size = '(size_t)-1' if flex else f'sizeof(((struct {s} *)0)->{mem})'
+            lines.append(f'\tprintf("member {s} {mem} %zu %zd\\n", '
+                         f'offsetof(struct {s}, {mem}), (ssize_t){size});')
     lines += ['\treturn 0;', '}']
     with tempfile.TemporaryDirectory() as tmp:
         src, exe = os.path.join(tmp, 'v.c'), os.path.join(tmp, 'v')
@@ -551,9 +555,24 @@ def main():
         if off != sizes[cs]:
             errs.append(f"struct {d['name']}: {off} bytes in the spec, "
                         f"sizeof(struct {cs}) = {sizes[cs]}")
+    # YNL has no flexible array member: the spec struct's doc names it
+    # ("pc[]"), and it must follow the members the spec lists.
+    docs = {}
+    for d in consts.values():
+        if d['type'] == 'struct':
+            cs = STRUCT_VIEWS.get(
+                d['name'], f"{spec['name']}_{d['name']}".replace('-', '_'))
+            docs[cs] = docs.get(cs, '') + d.get('doc', '')
     for cs, members in layout.items():
-        for cm in members:
-            if cm not in covered.get(cs, set()):
+        for cm, (off, size) in members.items():
+            if size == -1:
+                if f'{cm}[]' not in docs.get(cs, ''):
+                    errs.append(f'struct {cs}: flexible array {cm}[] not '
+                                f'named in its spec struct\'s doc')
+                if off != sizes[cs]:
+                    errs.append(f'struct {cs}: flexible array {cm}[] at '
+                                f'{off}, not at the end ({sizes[cs]})')
+            elif cm not in covered.get(cs, set()):
                 errs.append(f'struct {cs}: member {cm} not in any spec struct')
     tap(not errs, 'struct definitions match the header\'s layout', errs)
 

@@ -75,6 +75,12 @@ mutant "header: a new attribute before __ADPROF_A_MAX" "attribute set main|every
 mutant "header: pc before time_ns in struct adprof_sample" "struct definitions" \
 	uapi/linux/adprof.h \
 	"s.replace('__u64 time_ns;\n\t\t\t__u64 pc;', '__u64 pc;\n\t\t\t__u64 time_ns;')"
+mutant "header: struct adprof_stack grows a member before pc[]" "struct definitions" \
+	uapi/linux/adprof.h \
+	"s.replace('__u16 reserved;\n\t__u64 pc[];', '__u16 reserved;\n\t__u32 more;\n\t__u64 pc[];')"
+mutant "spec: the stack struct's doc forgets pc[]" "struct definitions" \
+	Documentation/netlink/specs/adprof.yaml \
+	"s.replace('then pc[], nr-kernel', 'then nr-kernel')"
 mutant "header: a new define" "every name in the header" \
 	uapi/linux/adprof.h \
 	"s.replace('#define ADPROF_COMM_LEN', '#define ADPROF_NEW_LIMIT 7\n#define ADPROF_COMM_LEN')"

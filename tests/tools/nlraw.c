@@ -97,6 +97,7 @@ static const char *const attr_names[] = {
 	N(PROF_FLAGS), N(STATS), N(CPU), N(SEQ), N(LOST), N(SAMPLES),
 	N(IOMMU_GROUP), N(VADDR), N(IOVA), N(SIZE), N(DMA_FLAGS),
 	N(DMA_MAPPINGS), N(DMA_BYTES), N(DMA_FAULTS), N(DMA_FAULT_REPORTING),
+	N(STACK_DEPTH), N(RECORD_VERSION),
 };
 _Static_assert(ARRAY_SIZE(attr_names) == ADPROF_A_MAX + 1,
 	       "an attribute of uapi/linux/adprof.h has no name here");
@@ -434,7 +435,7 @@ static void print_attrs(struct nlattr *head, int len,
 			print_attrs(nla_data(a), n, sub);
 			fputs(" }", stdout);
 		} else if (set == &main_set && type == ADPROF_A_SAMPLES) {
-			printf("=<%d records>", n / (int)sizeof(struct adprof_sample));
+			printf("=<%d bytes>", n);
 		} else if (n == 1) {
 			printf("=%u", *p);
 		} else if (n == 2) {

@@ -13,12 +13,17 @@
  *
  * OPTS: -F HZ -d SECONDS -b BACKEND -C HEXMASK (little-endian bytes, e.g.
  * 03 for CPUs 0-1) -s BUF_SAMPLES -m MAX_BUFS -D (detach) -r RCVBUF_BYTES
+ * -g DEPTH (call stacks, ADPROF_PROF_F_STACK, of at most DEPTH addresses)
  *
  * The summary is one "key value" line each: msgs, records, samples, comm,
  * lost, gaps, overruns, bytes, kernel, user, per-CPU counts "cpuN", the
  * most sampled process "top_pid PID COMM COUNT" and its most sampled
  * address "top_pc 0xADDR COUNT", and its most sampled user address
- * "top_upc 0xADDR COUNT". Then the intervals between consecutive samples
+ * "top_upc 0xADDR COUNT"; with call stacks "stacks N" (samples with one),
+ * "stack_kernel N" and "stack_user N" (addresses), "stack_trunc N" (cut
+ * at the depth), "stack_bad N" (user walk gave up), "stack_max N" (most
+ * addresses in one), "bad_records N" (a record running past its message).
+ * Then the intervals between consecutive samples
  * of one CPU: "intervals N", the median "interval_median_us US" (100 us
  * resolution; "inf" past 100 ms) and "backwards N", the intervals whose
  * time went back. Exit status 0, or 1 with the reason on stderr
@@ -61,6 +66,8 @@ struct pcent {
 
 static struct {
 	uint64_t msgs, records, samples, comm, lost, gaps, overruns, bytes;
+	uint64_t stacks, stack_kernel, stack_user, stack_trunc, stack_bad;
+	uint64_t stack_max, bad_records;
 	uint64_t kernel, user;
 	uint64_t cpu[MAX_CPUS];
 	int64_t next_seq[MAX_CPUS];	/* -1: no message yet */
@@ -125,10 +132,13 @@ static int on_msg(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *tb[ADPROF_A_MAX + 1];
+	const struct adprof_stack *stk;
 	const struct adprof_sample *s;
 	struct genlmsghdr *gh;
-	uint32_t cpu, seq, n, i;
+	const char *data;
+	uint32_t cpu, seq;
 	struct pident *p;
+	size_t len, off;
 
 	(void)arg;
 	gh = nlmsg_data(nlh);
@@ -152,9 +162,17 @@ static int on_msg(struct nl_msg *msg, void *arg)
 			st.gaps += seq;
 		st.next_seq[cpu] = (int64_t)seq + 1;
 	}
-	n = nla_len(tb[ADPROF_A_SAMPLES]) / sizeof(*s);
-	s = nla_data(tb[ADPROF_A_SAMPLES]);
-	for (i = 0; i < n; i++, s++) {
+	len = nla_len(tb[ADPROF_A_SAMPLES]);
+	data = nla_data(tb[ADPROF_A_SAMPLES]);
+	for (off = 0; off < len; off += adprof_record_len(s)) {
+		s = (const void *)(data + off);
+		if (len - off < sizeof(*s) ||
+		    ((s->flags & ADPROF_SAMPLE_F_STACK) &&
+		     (len - off < sizeof(*s) + sizeof(*stk) ||
+		      adprof_record_len(s) > len - off))) {
+			st.bad_records++;
+			break;
+		}
 		st.records++;
 		p = pid_get(s->pid);
 		if (s->flags & ADPROF_SAMPLE_F_COMM) {
@@ -175,6 +193,19 @@ static int on_msg(struct nl_msg *msg, void *arg)
 		if (p)
 			p->n++;
 		pc_count(s->pid, s->pc);
+		if (s->flags & ADPROF_SAMPLE_F_STACK) {
+			stk = (const void *)(s + 1);
+			st.stacks++;
+			st.stack_kernel += stk->nr_kernel;
+			st.stack_user += stk->nr_user;
+			if (stk->flags & (ADPROF_STACK_F_KERNEL_TRUNC |
+					  ADPROF_STACK_F_USER_TRUNC))
+				st.stack_trunc++;
+			if (stk->flags & ADPROF_STACK_F_USER_BAD)
+				st.stack_bad++;
+			if (stk->nr_kernel + stk->nr_user > st.stack_max)
+				st.stack_max = stk->nr_kernel + stk->nr_user;
+		}
 	}
 	return NL_OK;
 }
@@ -270,6 +301,11 @@ static void summary(void)
 	       "\noverruns %" PRIu64 "\nbytes %" PRIu64 "\nkernel %" PRIu64
 	       "\nuser %" PRIu64 "\n", st.msgs, st.records, st.samples, st.comm,
 	       st.lost, st.gaps, st.overruns, st.bytes, st.kernel, st.user);
+	printf("stacks %" PRIu64 "\nstack_kernel %" PRIu64 "\nstack_user %" PRIu64
+	       "\nstack_trunc %" PRIu64 "\nstack_bad %" PRIu64 "\nstack_max %"
+	       PRIu64 "\nbad_records %" PRIu64 "\n", st.stacks, st.stack_kernel,
+	       st.stack_user, st.stack_trunc, st.stack_bad, st.stack_max,
+	       st.bad_records);
 	for (i = 0; i < MAX_CPUS; i++)
 		if (st.cpu[i])
 			printf("cpu%u %" PRIu64 "\n", i, st.cpu[i]);
@@ -313,8 +349,9 @@ int main(int argc, char **argv)
 {
 	static const char usage[] =
 		"usage: profsub run|listen|hold [-F HZ] [-d SECONDS] [-b BACKEND] [-C HEXMASK]\n"
-		"               [-s BUF_SAMPLES] [-m MAX_BUFS] [-D] [-r RCVBUF] [-- CMD ARGS]\n";
-	uint32_t freq = 0, buf_samples = 0, max_bufs = 0, flags = 0;
+		"               [-s BUF_SAMPLES] [-m MAX_BUFS] [-D] [-r RCVBUF] [-g DEPTH]\n"
+		"               [-- CMD ARGS]\n";
+	uint32_t freq = 0, buf_samples = 0, max_bufs = 0, flags = 0, depth = 0;
 	const char *mode, *backend = NULL, *mask = NULL;
 	struct nl_sock *ctrl, *data = NULL;
 	int c, grp, rcvbuf = 32 << 20;
@@ -328,7 +365,7 @@ int main(int argc, char **argv)
 		goto usage;
 	mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "+F:d:b:C:s:m:Dr:")) != -1) {
+	while ((c = getopt(argc, argv, "+F:d:b:C:s:m:Dr:g:")) != -1) {
 		switch (c) {
 		case 'F': freq = strtoul(optarg, NULL, 0); break;
 		case 'd': secs = strtod(optarg, NULL); break;
@@ -338,6 +375,10 @@ int main(int argc, char **argv)
 		case 'm': max_bufs = strtoul(optarg, NULL, 0); break;
 		case 'D': flags |= ADPROF_PROF_F_DETACH; break;
 		case 'r': rcvbuf = atoi(optarg); break;
+		case 'g':
+			depth = strtoul(optarg, NULL, 0);
+			flags |= ADPROF_PROF_F_STACK;
+			break;
 		default: goto usage;
 		}
 	}
@@ -402,6 +443,8 @@ int main(int argc, char **argv)
 			nla_put_u32(msg, ADPROF_A_MAX_BUFS, max_bufs);
 		if (flags)
 			nla_put_u32(msg, ADPROF_A_PROF_FLAGS, flags);
+		if (depth)
+			nla_put_u32(msg, ADPROF_A_STACK_DEPTH, depth);
 		request(ctrl, msg, "start");
 	}
 

@@ -120,6 +120,10 @@ enum adprof_cmd {
  * @ADPROF_A_DMA_FAULTS: u64, IOMMU faults of a device's domain
  * @ADPROF_A_DMA_FAULT_REPORTING: u8, 1 when the IOMMU driver reports faults
  *	to adprof (AMD), 0 when it only logs them (Intel VT-d)
+ * @ADPROF_A_STACK_DEPTH: u32, most return addresses a sample's call stack
+ *	holds, kernel and user together, 1..ADPROF_STACK_DEPTH_MAX
+ * @ADPROF_A_RECORD_VERSION: u32, ADPROF_RECORD_VERSION: the layout of the
+ *	records of ADPROF_A_SAMPLES
  * @__ADPROF_A_MAX: number of attributes
  * @ADPROF_A_MAX: highest attribute
  */
@@ -171,6 +175,8 @@ enum adprof_attr {
 	ADPROF_A_DMA_BYTES,
 	ADPROF_A_DMA_FAULTS,
 	ADPROF_A_DMA_FAULT_REPORTING,
+	ADPROF_A_STACK_DEPTH,
+	ADPROF_A_RECORD_VERSION,
 
 	__ADPROF_A_MAX,
 };
@@ -308,7 +314,12 @@ enum adprof_stat_attr {
 
 /* ADPROF_A_PROF_FLAGS */
 #define ADPROF_PROF_F_DETACH	0x0001U /* session outlives its socket */
-#define ADPROF_PROF_F_ALL	ADPROF_PROF_F_DETACH
+#define ADPROF_PROF_F_STACK	0x0002U /* samples carry their call stacks */
+#define ADPROF_PROF_F_ALL	(ADPROF_PROF_F_DETACH | ADPROF_PROF_F_STACK)
+
+/* ADPROF_A_STACK_DEPTH: as perf's kernel.perf_event_max_stack. */
+#define ADPROF_STACK_DEPTH_MAX		127
+#define ADPROF_STACK_DEPTH_DEFAULT	127
 
 /* ADPROF_A_FREQ, ADPROF_A_BUF_SAMPLES, ADPROF_A_MAX_BUFS bounds and defaults */
 #define ADPROF_FREQ_MIN			1
@@ -316,6 +327,8 @@ enum adprof_stat_attr {
 #define ADPROF_FREQ_DEFAULT		1000
 #define ADPROF_BUF_SAMPLES_MIN		16
 #define ADPROF_BUF_SAMPLES_MAX		65536
+/* A CPU buffer holds BUF_SAMPLES records of the session's largest size, at most this. */
+#define ADPROF_BUF_BYTES_MAX		(4U << 20)
 #define ADPROF_MAX_BUFS_MIN		1
 #define ADPROF_MAX_BUFS_MAX		1024
 #define ADPROF_MAX_BUFS_DEFAULT		100
@@ -327,6 +340,16 @@ enum adprof_stat_attr {
 /* struct adprof_sample.flags */
 #define ADPROF_SAMPLE_F_KERNEL	0x0001U /* pc is a kernel address */
 #define ADPROF_SAMPLE_F_COMM	0x0002U /* record names pid: comm[] is valid */
+#define ADPROF_SAMPLE_F_STACK	0x0004U /* a struct adprof_stack follows */
+
+/*
+ * ADPROF_A_RECORD_VERSION. 1: every record is a struct adprof_sample.
+ * 2: a sample record with ADPROF_SAMPLE_F_STACK is followed by a struct
+ * adprof_stack and its addresses, so records differ in length; a reader
+ * finds the next one with adprof_record_len(). Sessions without
+ * ADPROF_PROF_F_STACK send version 1 records.
+ */
+#define ADPROF_RECORD_VERSION	2
 
 #define ADPROF_COMM_LEN		16
 
@@ -357,5 +380,53 @@ struct adprof_sample {
 		char comm[ADPROF_COMM_LEN];
 	};
 };
+
+/**
+ * struct adprof_stack - the call stack after a ADPROF_SAMPLE_F_STACK record
+ * @nr_kernel: kernel return addresses in @pc, innermost first: the callers
+ *	of the sample's kernel pc (0 for a user pc)
+ * @nr_user: user addresses after them, innermost first: the callers of a
+ *	user pc; for a kernel pc of a user task, the user pc it entered the
+ *	kernel from, then its callers
+ * @flags: ADPROF_STACK_F_*
+ * @reserved: 0
+ * @pc: @nr_kernel + @nr_user addresses
+ *
+ * The sample's own pc is not repeated here. Kernel stacks come from the
+ * kernel's unwinder (ORC on x86); user stacks from frame pointers, so a
+ * user function built without them shows its caller's caller, or stops
+ * the walk. @nr_kernel + @nr_user is at most the session's STACK_DEPTH.
+ */
+struct adprof_stack {
+	__u16 nr_kernel;
+	__u16 nr_user;
+	__u16 flags;
+	__u16 reserved;
+	__u64 pc[];
+};
+
+/*
+ * struct adprof_stack.flags. USER_BAD: the user walk met a frame pointer
+ * that did not grow, left the stack or could not be read.
+ */
+#define ADPROF_STACK_F_KERNEL_TRUNC	0x0001U /* kernel stack cut at the depth */
+#define ADPROF_STACK_F_USER_TRUNC	0x0002U /* user stack cut at the depth */
+#define ADPROF_STACK_F_USER_BAD		0x0004U /* the user walk gave up */
+
+/**
+ * adprof_record_len() - bytes of a record of an ADPROF_A_SAMPLES array
+ * @s: the record's start, a struct adprof_sample
+ *
+ * Return: sizeof(*s), or with ADPROF_SAMPLE_F_STACK that plus its stack.
+ */
+static inline __u32 adprof_record_len(const struct adprof_sample *s)
+{
+	const struct adprof_stack *st = (const struct adprof_stack *)(s + 1);
+
+	if (!(s->flags & ADPROF_SAMPLE_F_STACK))
+		return sizeof(*s);
+	return sizeof(*s) + sizeof(*st) +
+	       sizeof(__u64) * (st->nr_kernel + st->nr_user);
+}
 
 #endif /* _UAPI_LINUX_ADPROF_H */

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/adprof.h>
+
 #include "../dump.h"
 #include "../json.h"
 #include "../parse.h"
@@ -316,6 +318,55 @@ static void test_size(void)
 	}
 }
 
+/* Records of an ADPROF_A_SAMPLES array: fixed, with stacks, cut short. */
+static void test_records(void)
+{
+	uint64_t buf[64] = { 0 };
+	struct adprof_sample *s = (void *)buf;
+	struct adprof_stack *st;
+	const struct adprof_sample *r;
+	size_t off = 0, len;
+	bool bad = false;
+
+	s[0].flags = ADPROF_SAMPLE_F_COMM;		/* 32 bytes */
+	s[1].flags = ADPROF_SAMPLE_F_STACK;		/* 32 + 8 + 3 * 8 */
+	s[1].pc = 0x1000;
+	st = (void *)&s[2];
+	st->nr_kernel = 1;
+	st->nr_user = 2;
+	s = (void *)((char *)buf + 32 + 64);
+	s->flags = ADPROF_SAMPLE_F_KERNEL;		/* 32 bytes */
+	s->pc = 0x2000;
+	len = 32 + 64 + 32;
+
+	r = rec_next(buf, len, &off, &bad);
+	check(r == (void *)buf && off == 32 && !bad, "records: a fixed one");
+	r = rec_next(buf, len, &off, &bad);
+	check(r && r->pc == 0x1000 && off == 96 && adprof_record_len(r) == 64,
+	      "records: one with a stack of 3 addresses, 64 bytes");
+	r = rec_next(buf, len, &off, &bad);
+	check(r && r->pc == 0x2000 && off == len, "records: the one after it");
+	check(!rec_next(buf, len, &off, &bad) && !bad, "records: the end");
+
+	off = 32;
+	check(!rec_next(buf, 32 + 60, &off, &bad) && bad && off == 32,
+	      "records: a stack cut short is bad, not read");
+	bad = false;
+	off = 0;
+	check(!rec_next(buf, 20, &off, &bad) && bad,
+	      "records: less than a record is bad");
+	bad = false;
+	off = 32;
+	check(!rec_next(buf, 32 + 36, &off, &bad) && bad,
+	      "records: a stack header cut short is bad");
+	bad = false;
+	st->nr_kernel = 65535;
+	st->nr_user = 65535;
+	off = 32;
+	check(!rec_next(buf, sizeof(buf), &off, &bad) && bad,
+	      "records: counts past the array are bad");
+}
+
 static char *escaped(const char *s)
 {
 	char *buf = NULL;
@@ -438,6 +489,7 @@ int main(void)
 	test_irq();
 	test_duration();
 	test_size();
+	test_records();
 	test_json();
 	test_dump();
 	printf("1..%u\n# %u passed, %u failed\n", n_run, n_run - n_failed,

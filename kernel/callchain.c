@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Call stacks of samples (ADPROF_PROF_F_STACK), taken in the sampler from
+ * the interrupted registers, as perf_callchain_kernel() and
+ * perf_callchain_user() do on x86-64: the kernel stack by the kernel's own
+ * unwinder (ORC on Debian's kernels), the user stack by frame pointers
+ * with non-faulting reads (stack.c).
+ *
+ * Be careful: runs in the perf overflow handler, in hard IRQ (cpu-clock)
+ * or NMI (cycles): no lock, no allocation, bounded by the depth.
+ */
+#include <linux/adprof.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/uaccess.h>
+#include <asm/unwind.h>
+
+#include "callchain.h"
+#include "stack.h"
+
+#if ADPROF_HAVE_CALLCHAIN
+/* The callers of a kernel pc, by the kernel's unwinder. */
+static u32 adprof_kernel_chain(struct pt_regs *regs, u64 *pcs, u32 max,
+			       u16 *flags)
+{
+	struct unwind_state state;
+	unsigned long addr;
+	u32 n = 0;
+
+	/*
+	 * Registers an interrupt saved (X86_EFLAGS_FIXED set) are unwound
+	 * from; others, made up by perf in process context, from their sp,
+	 * as perf_callchain_kernel() does.
+	 */
+	if (regs->flags & X86_EFLAGS_FIXED)
+		unwind_start(&state, current, regs, NULL);
+	else
+		unwind_start(&state, current, NULL, (void *)regs->sp);
+	for (; !unwind_done(&state); unwind_next_frame(&state)) {
+		addr = unwind_get_return_address(&state);
+		if (!addr)
+			break;
+		if (n == max) {
+			*flags |= ADPROF_STACK_F_KERNEL_TRUNC;
+			break;
+		}
+		pcs[n++] = addr;
+	}
+	return n;
+}
+
+static int adprof_user_read(void *ctx, void *dst, unsigned long addr,
+			    size_t len)
+{
+	return copy_from_user_nofault(dst, (const void __user *)addr, len);
+}
+
+/*
+ * The user stack: of the interrupted user code, or of the user code a
+ * task entered the kernel from (its pc first).
+ */
+static u32 adprof_user_chain(struct pt_regs *regs, u64 *pcs, u32 max,
+			     u16 *flags)
+{
+	struct pt_regs *uregs = regs;
+	u32 n = 0;
+
+	if (!user_mode(regs)) {
+		if (!current->mm || (current->flags & PF_KTHREAD))
+			return 0;
+		uregs = task_pt_regs(current);
+		if (!max) {
+			*flags |= ADPROF_STACK_F_USER_TRUNC;
+			return 0;
+		}
+		pcs[n++] = uregs->ip;
+	}
+	/* A 32-bit task's frames are 4-byte words: its pc only. */
+	if (!user_64bit_mode(uregs))
+		return n;
+	return n + adprof_fp_walk(uregs->bp, uregs->sp, adprof_user_read, NULL,
+				  pcs + n, max - n, flags);
+}
+#else
+static u32 adprof_kernel_chain(struct pt_regs *regs, u64 *pcs, u32 max,
+			       u16 *flags)
+{
+	return 0;
+}
+
+static u32 adprof_user_chain(struct pt_regs *regs, u64 *pcs, u32 max,
+			     u16 *flags)
+{
+	return 0;
+}
+#endif
+
+/**
+ * adprof_callchain() - fill the call stack of a sample
+ * @st: the stack after the sample's record, room for @depth addresses
+ * @regs: the interrupted registers
+ * @depth: most addresses, kernel and user together
+ *
+ * Be careful: called from the perf overflow handler, possibly in NMI.
+ *
+ * Return: the bytes of @st, addresses included.
+ */
+u32 adprof_callchain(struct adprof_stack *st, struct pt_regs *regs, u32 depth)
+{
+	u16 flags = 0;
+	u32 nk = 0, nu;
+
+	if (!user_mode(regs))
+		nk = adprof_kernel_chain(regs, st->pc, depth, &flags);
+	nu = adprof_user_chain(regs, st->pc + nk, depth - nk, &flags);
+	st->nr_kernel = nk;
+	st->nr_user = nu;
+	st->flags = flags;
+	st->reserved = 0;
+	return sizeof(*st) + (nk + nu) * sizeof(u64);
+}

@@ -1,0 +1,120 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Call stacks (ADPROF_PROF_F_STACK): kernel stacks by the unwinder, user
+# stacks by frame pointers. stackprog (built with frame pointers) gives
+# known answers: main -> level1 -> level2 -> leaf; a read(2) loop whose
+# kernel chain runs from the syscall entry down to /dev/zero's read;
+# recursion deeper than the depth; garbage in the frame pointer. And the
+# accounting with stacks on: every sample streamed or counted lost.
+. /tests/lib.sh
+
+P=/tmp/stk
+mkdir -p $P
+val() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
+# folded FILE: stackprog's lines of the report's folded output.
+folded() { adprofctl report --format folded "$1" | grep '^stackprog;'; }
+# count FILE [PATTERN]: samples of the folded lines (matching PATTERN).
+# (The pattern goes through the environment: -v would eat its backslashes.)
+count() { PAT="${2:-}" awk 'ENVIRON["PAT"] == "" || $0 ~ ENVIRON["PAT"] { n += $NF }
+			     END { print n + 0 }' "$1"; }
+
+check "insmod" load
+
+# ---- the session's parameters ---------------------------------------------
+refuse "STACK_DEPTH without ADPROF_PROF_F_STACK: EINVAL" \
+	'^errno=EINVAL .*STACK_DEPTH is for a session' nlraw PROF_START STACK_DEPTH=u32:10
+refuse "STACK_DEPTH 0: ERANGE" '^errno=ERANGE .*bad-attr=STACK_DEPTH' \
+	nlraw PROF_START PROF_FLAGS=u32:2 STACK_DEPTH=u32:0
+refuse "STACK_DEPTH 128 (perf's maximum is 127): ERANGE" '^errno=ERANGE .*bad-attr=STACK_DEPTH' \
+	nlraw PROF_START PROF_FLAGS=u32:2 STACK_DEPTH=u32:128
+refuse "65536 full-depth records a buffer pass 4 MiB: EINVAL" \
+	'^errno=EINVAL .*pass 4 MiB' nlraw PROF_START PROF_FLAGS=u32:2 BUF_SAMPLES=u32:65536
+expect "3971 full-depth records a buffer fit" '^ok' \
+	nlraw PROF_START PROF_FLAGS=u32:2 BUF_SAMPLES=u32:3971
+check "start -g --depth 64 --detach" adprofctl start -g --depth 64 --detach
+expect "info shows the depth" '^stack_depth 64$' adprofctl info
+expect "PROF_GET_INFO carries PROF_FLAGS 3 (detach, stack) and STACK_DEPTH" \
+	'PROF_FLAGS=3 .*STACK_DEPTH=64' nlraw PROF_GET_INFO
+check "stop" adprofctl stop
+
+# ---- main -> level1 -> level2 -> leaf ---------------------------------------
+adprofctl record -g -F 1000 -o $P/chain.data -- stackprog chain 4 >$P/chain.rec 2>&1
+diag $P/chain.rec
+folded $P/chain.data >$P/chain.folded
+all=$(count $P/chain.folded)
+chain=$(count $P/chain.folded ';main;level1;level2;leaf ')
+echo "# stackprog chain: $chain of $all samples show main;level1;level2;leaf; the most frequent stack:"
+sort -t' ' -k2 -n -r $P/chain.folded | head -1 | sed 's/^/#   /'
+check "samples of stackprog chain ($all)" test "$all" -gt 100
+check "at least 90% show main;level1;level2;leaf ($chain of $all)" test $((chain * 10)) -ge $((all * 9))
+
+# ---- a syscall loop: the kernel chain -----------------------------------------
+adprofctl record -g -F 1000 -o $P/read.data -- stackprog read 4 >$P/read.rec 2>&1
+folded $P/read.data >$P/read.folded
+kern=$(count $P/read.folded '_\[k\] [0-9]+$')
+entry=$(count $P/read.folded ';entry_SYSCALL_64[a-z_]*_\[k\];.*_\[k\] [0-9]+$')
+zero=$(count $P/read.folded ';entry_SYSCALL_64[a-z_]*_\[k\];.*;vfs_read_\[k\];(.*;)?read(_iter)?_zero_\[k\]')
+echo "# stackprog read: $kern samples in the kernel, $entry from the syscall entry," \
+	"$zero through vfs_read to /dev/zero's read; the most frequent kernel stack:"
+grep '_\[k\] [0-9]*$' $P/read.folded | sort -t' ' -k2 -n -r | head -1 | sed 's/^/#   /'
+check "samples in the kernel ($kern)" test "$kern" -gt 50
+check "at least 80% of them unwind to the syscall entry ($entry of $kern)" \
+	test $((entry * 10)) -ge $((kern * 8))
+check "the chain entry_SYSCALL_64 ... vfs_read ... read_zero is there ($zero)" test "$zero" -gt 0
+check "the user side names main under the kernel chain" \
+	grep -q ';main;.*;entry_SYSCALL_64' $P/read.folded
+
+# ---- deeper than the depth ------------------------------------------------------
+adprofctl record --depth 32 -F 1000 -o $P/deep.data -- stackprog recurse 100 3 >$P/deep.rec 2>&1
+folded $P/deep.data >$P/deep.folded
+all=$(count $P/deep.folded)
+cut=$(count $P/deep.folded '^stackprog;\[truncated\];(recurse;){32}leaf ')
+echo "# stackprog recurse 100 at depth 32: $cut of $all samples cut and marked"
+check "recursion past the depth: at least 90% of the stacks cut at 32 frames and marked ($cut of $all)" \
+	test "$all" -gt 0 -a $((cut * 10)) -ge $((all * 9))
+
+# ---- garbage in the frame pointer -----------------------------------------------
+profsub run -g 127 -F 1000 -- stackprog badfp 3 >$P/bad.sub 2>&1
+diag $P/bad.sub
+check "garbage frame pointer: samples taken ($(val samples $P/bad.sub))" \
+	test "$(val samples $P/bad.sub)" -gt 100
+check "... the user walk gave up on it, and said so ($(val stack_bad $P/bad.sub))" \
+	test "$(val stack_bad $P/bad.sub)" -gt 50
+check "... every record whole" test "$(val bad_records $P/bad.sub)" = 0
+adprofctl record -g -F 1000 -o $P/bad.data -- stackprog badfp 2 >/dev/null 2>&1
+folded $P/bad.data >$P/bad.folded
+expect "report names the spinning function under [unknown]" '^stackprog;\[unknown\];badfp [0-9]+$' \
+	cat $P/bad.folded
+
+# ---- accounting with stacks on --------------------------------------------------
+for hz in 1000 2000 4000; do
+	spin -t 2 6 >/dev/null &
+	sp=$!
+	profsub listen -d 6 >$P/acc.$hz 2>&1 &
+	li=$!
+	sleep 1
+	adprofctl start -g -F $hz --detach
+	sleep 3
+	adprofctl stop
+	wait $li
+	wait $sp
+	adprofctl stat >$P/acc.$hz.stat
+	s=$(val sample $P/acc.$hz.stat)
+	st=$(val stream_samples $P/acc.$hz.stat)
+	lost=$(( $(val overflow $P/acc.$hz.stat) + $(val dropbuf_sample $P/acc.$hz.stat) +
+		 $(val stream_error_samples $P/acc.$hz.stat) ))
+	echo "# $hz Hz with stacks: sample $s, streamed $st, lost $lost; the subscriber got" \
+		"$(val records $P/acc.$hz) records, lost $(val lost $P/acc.$hz), $(val stacks $P/acc.$hz) stacks"
+	check "$hz Hz with stacks: sample = streamed + still listed ($s)" \
+		test "$s" = $((st + $(val stream_error_samples $P/acc.$hz.stat) + $(val onlist_sample $P/acc.$hz.stat)))
+	check "$hz Hz: the subscriber got every streamed record ($st)" test "$(val records $P/acc.$hz)" = "$st"
+	check "$hz Hz: its LOST is what the kernel counted lost ($lost)" test "$(val lost $P/acc.$hz)" = "$lost"
+	check "$hz Hz: no sequence gap, no record cut" \
+		test "$(val gaps $P/acc.$hz)$(val bad_records $P/acc.$hz)" = 00
+	check "$hz Hz: samples carried stacks" test "$(val stacks $P/acc.$hz)" -gt 0
+	adprofctl clear
+done
+
+check "rmmod" unload
+rm -rf $P
+exit 0
