@@ -5,7 +5,7 @@
  * --iommu, and for irq: adprofctl irq ID host=msi guest=msi); BAR0 is
  * mapped from sysfs (resource0), as every adprof consumer does.
  *
- * usage: adprof-bench ADDR ID irq N [--warmup W] [--cpu C] [--irq-cpu C] [--timeout S]
+ * usage: adprof-bench ADDR ID irq N [--warmup W] [--cpu C] [--irq-cpu C] [--raise-cpu C] [--timeout S]
  *        adprof-bench ADDR ID dma SIZE CHUNK
  *
  *   irq  subscribe to the "irq" group (libnl), raise N interrupts one at
@@ -13,8 +13,9 @@
  *        of the receive that brings its IRQ_EVENT (CLOCK_MONOTONIC),
  *        acknowledged before the next; W more first, untimed. The event's
  *        TIMESTAMP (hard-IRQ context) splits each into raise -> hard IRQ
- *        and hard IRQ -> wake. Prints "n=N lat_*=.. hirq_*=.. hwake_*=..
- *        coalesced=K irq=I" (ns; K: events whose COUNT was above 1).
+ *        and hard IRQ -> wake. --cpu, --irq-cpu, --raise-cpu as for
+ *        vfio-bench. Prints "n=N lat_*=.. hirq_*=.. hwake_*=.. coalesced=K
+ *        irq=I asleep=A" (ns; K: events whose COUNT was above 1).
  *   dma  as vfio-bench: SIZE bytes at IOVA 1 GiB in CHUNK-byte DMA_MAP
  *        requests, then DMA_UNMAP chunk by chunk, on one socket: each
  *        request one sendmsg and one recv of its ack, counted. Between
@@ -60,6 +61,8 @@ static void nl_open(void)
 		die("generic netlink");
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
 		   sizeof(one));
+	/* Acks only where asked for: a DMA_GET's reply is its answer. */
+	nl_socket_disable_auto_ack(sk);
 	family = genl_ctrl_resolve(sk, ADPROF_GENL_NAME);
 	if (family < 0)
 		die("adprof family not found (module not loaded?)");
@@ -117,6 +120,7 @@ static int run_irq(const char *addr, int argc, char **argv)
 {
 	uint64_t *lat, *hirq, *hwake, t0, t1, ts;
 	unsigned long i, k, coalesced = 0;
+	struct raiser r, *rp = NULL;
 	struct sockaddr_nl peer;
 	unsigned char *buf;
 	volatile void *bar;
@@ -146,9 +150,10 @@ static int run_irq(const char *addr, int argc, char **argv)
 	irq = irq_place(name, o.irq_cpu);
 	edu_wr(bar, EDU_ACK, edu_rd(bar, EDU_STATUS));
 
+	if (o.raise_cpu >= 0)
+		raiser_start(rp = &r, bar, o.raise_cpu, o.warmup);
 	for (i = 0; i < o.warmup + o.n; i++) {
-		t0 = now_ns();
-		edu_wr(bar, EDU_RAISE, 1);
+		t0 = raise_irq(rp, bar);
 		do {
 			len = nl_recv(sk, &peer, &buf, NULL);
 			t1 = now_ns();
@@ -157,6 +162,8 @@ static int run_irq(const char *addr, int argc, char **argv)
 			found = irq_event(buf, len, &ts, &count);
 			free(buf);
 		} while (!found);
+		if (rp)
+			t0 = raiser_t0(rp);
 		edu_wr(bar, EDU_ACK, edu_rd(bar, EDU_STATUS));
 		if (i < o.warmup)
 			continue;
@@ -168,12 +175,15 @@ static int run_irq(const char *addr, int argc, char **argv)
 		coalesced += count > 1;
 	}
 
+	if (rp)
+		raiser_stop(rp);
 	nl_socket_free(sk);
 	printf("n=%lu", o.n);
 	print_pct("lat", lat, o.n);
 	print_pct("hirq", hirq, o.n);
 	print_pct("hwake", hwake, o.n);
-	printf(" coalesced=%lu irq=%d\n", coalesced, irq);
+	printf(" coalesced=%lu irq=%d asleep=%ld\n", coalesced, irq,
+	       rp ? (long)rp->asleep : -1L);
 	free(lat);
 	free(hirq);
 	free(hwake);
@@ -302,7 +312,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[3], "dma"))
 			return run_dma(argc - 4, argv + 4);
 	}
-	fprintf(stderr, "usage: adprof-bench ADDR ID irq N [--warmup W] [--cpu C] [--irq-cpu C] [--timeout S]\n"
+	fprintf(stderr, "usage: adprof-bench ADDR ID irq N [--warmup W] [--cpu C] [--irq-cpu C] [--raise-cpu C] [--timeout S]\n"
 			"       adprof-bench ADDR ID dma SIZE CHUNK\n");
 	return 2;
 }

@@ -6,12 +6,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,7 +46,7 @@ void irq_opts(int argc, char **argv, struct irq_opts *o)
 	int i;
 
 	*o = (struct irq_opts){ .warmup = 20, .cpu = -1, .irq_cpu = -1,
-				.timeout_s = 120 };
+				.raise_cpu = -1, .timeout_s = 120 };
 	if (argc < 1)
 		die("irq: N missing");
 	o->n = strtoul(argv[0], NULL, 0);
@@ -58,6 +61,8 @@ void irq_opts(int argc, char **argv, struct irq_opts *o)
 			o->cpu = (int)v;
 		else if (!strcmp(argv[i], "--irq-cpu"))
 			o->irq_cpu = (int)v;
+		else if (!strcmp(argv[i], "--raise-cpu"))
+			o->raise_cpu = (int)v;
 		else if (!strcmp(argv[i], "--timeout"))
 			o->timeout_s = (unsigned int)v;
 		else
@@ -110,6 +115,91 @@ int irq_place(const char *name, int cpu)
 		close(fd);
 	}
 	return irq;
+}
+
+/* Is thread @tid of this process asleep (state S)? */
+static int asleep(int tid)
+{
+	char path[64], buf[256], *p;
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		die("%s", path);
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = 0;
+	p = strrchr(buf, ')');	/* the name may hold anything */
+	return p && p[1] == ' ' && p[2] == 'S';
+}
+
+static void *raiser_fn(void *arg)
+{
+	struct raiser *r = arg;
+	unsigned long want, done = 0, tries;
+
+	pin_cpu(r->cpu);
+	/* Not the consumer's name: traces tell the two apart. */
+	pthread_setname_np(pthread_self(), "raiser");
+	for (;;) {
+		while ((want = __atomic_load_n(&r->go, __ATOMIC_ACQUIRE)) == done)
+			;
+		if (want == ULONG_MAX)
+			return NULL;
+		/* Up to a second for the consumer to be asleep in its wait. */
+		for (tries = 0; !asleep(r->tid) && tries < 10000; tries++)
+			usleep(100);
+		r->asleep += want > r->skip && tries < 10000;
+		r->t0 = now_ns();
+		__atomic_store_n(&r->raised, want, __ATOMIC_RELEASE);
+		edu_wr(r->bar, EDU_RAISE, 1);
+		done = want;
+	}
+}
+
+void raiser_start(struct raiser *r, volatile void *bar, int cpu,
+		  unsigned long skip)
+{
+	*r = (struct raiser){ .bar = bar, .cpu = cpu, .skip = skip,
+			      .tid = (int)syscall(SYS_gettid) };
+	errno = pthread_create(&r->thread, NULL, raiser_fn, r);
+	if (errno)
+		die("pthread_create");
+}
+
+void raiser_go(struct raiser *r)
+{
+	__atomic_store_n(&r->go, r->go + 1, __ATOMIC_RELEASE);
+}
+
+uint64_t raiser_t0(struct raiser *r)
+{
+	while (__atomic_load_n(&r->raised, __ATOMIC_ACQUIRE) != r->go)
+		;
+	return r->t0;
+}
+
+void raiser_stop(struct raiser *r)
+{
+	__atomic_store_n(&r->go, ULONG_MAX, __ATOMIC_RELEASE);
+	pthread_join(r->thread, NULL);
+}
+
+uint64_t raise_irq(struct raiser *r, volatile void *bar)
+{
+	uint64_t t0;
+
+	if (r) {
+		raiser_go(r);
+		return 0;
+	}
+	t0 = now_ns();
+	edu_wr(bar, EDU_RAISE, 1);
+	return t0;
 }
 
 static int cmp_u64(const void *a, const void *b)

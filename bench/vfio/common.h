@@ -8,6 +8,7 @@
 #ifndef ADPROF_BENCH_COMMON_H
 #define ADPROF_BENCH_COMMON_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,14 +26,33 @@ struct irq_opts {
 	unsigned long warmup;	/* interrupts before them, not timed */
 	int cpu;		/* consumer's CPU, -1: wherever */
 	int irq_cpu;		/* the vector's CPU, -1: as it is */
+	int raise_cpu;		/* raiser thread's CPU, -1: the consumer raises */
 	unsigned int timeout_s;	/* the whole run, SIGALRM kills it */
+};
+
+/*
+ * The raiser: a thread that writes edu's raise register once the consumer
+ * is asleep in its wait (its /proc state is S), so that the interrupt
+ * wakes it, which a consumer raising its own interrupt under TCG never
+ * sees: the MSI is taken before it reaches its wait.
+ */
+struct raiser {
+	volatile void *bar;
+	int cpu;
+	int tid;		/* the consumer's thread */
+	unsigned long go;	/* consumer -> raiser: raise number go */
+	unsigned long raised;	/* raiser -> consumer: t0 of number raised */
+	uint64_t t0;
+	unsigned long skip;	/* raises not counted in asleep (warmup) */
+	unsigned long asleep;	/* raises that found the consumer asleep */
+	pthread_t thread;
 };
 
 void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...);
 
 uint64_t now_ns(void);
 
-/* Parse "N [--warmup W] [--cpu C] [--irq-cpu C] [--timeout S]". */
+/* Parse "N [--warmup W] [--cpu C] [--irq-cpu C] [--raise-cpu C] [--timeout S]". */
 void irq_opts(int argc, char **argv, struct irq_opts *o);
 
 /* Pin the caller to @cpu (nothing for -1). */
@@ -54,6 +74,27 @@ static inline uint32_t edu_rd(volatile void *bar, unsigned int off)
 {
 	return *(volatile uint32_t *)((volatile char *)bar + off);
 }
+
+/*
+ * Start the raiser thread on @cpu for the calling (consumer) thread; the
+ * first @skip raises are not counted in ->asleep.
+ */
+void raiser_start(struct raiser *r, volatile void *bar, int cpu,
+		  unsigned long skip);
+
+/* Ask for the next interrupt; the caller then waits for it. */
+void raiser_go(struct raiser *r);
+
+/* After the wait: the time just before the BAR write that raised it. */
+uint64_t raiser_t0(struct raiser *r);
+
+void raiser_stop(struct raiser *r);
+
+/*
+ * One interrupt: raise it (or have the raiser raise it) and return t0,
+ * just before the BAR write; the caller then waits for its delivery.
+ */
+uint64_t raise_irq(struct raiser *r, volatile void *bar);
 
 /* Print " NAME_p50=.. NAME_p90=.. NAME_p99=.. NAME_max=.." (ns); sorts @v. */
 void print_pct(const char *name, uint64_t *v, size_t n);

@@ -6,16 +6,19 @@
  * through the device fd, MSI to an eventfd. adprof-bench does the same
  * through adprof, so the two differ only in the interface measured.
  *
- * usage: vfio-bench ADDR irq N [--warmup W] [--cpu C] [--irq-cpu C] [--timeout S]
+ * usage: vfio-bench ADDR irq N [--warmup W] [--cpu C] [--irq-cpu C] [--raise-cpu C] [--timeout S]
  *        vfio-bench ADDR dma SIZE CHUNK
  *
  *   irq  raise N interrupts one at a time (BAR0+0x60), each timed from
  *        just before the BAR write to the return of the eventfd read
  *        (CLOCK_MONOTONIC), acknowledged (status 0x24 written to 0x64)
  *        before the next; W more first, untimed. --cpu pins this
- *        process, --irq-cpu sets the MSI's affinity. Prints
- *        "n=N lat_p50=.. lat_p90=.. lat_p99=.. lat_max=.. coalesced=K irq=I"
- *        (ns; K: reads that returned a count above 1).
+ *        process, --irq-cpu sets the MSI's affinity; --raise-cpu has a
+ *        thread on that CPU raise each interrupt once the consumer is
+ *        asleep in its read (common.h: struct raiser). Prints "n=N
+ *        lat_p50=.. lat_p90=.. lat_p99=.. lat_max=.. coalesced=K irq=I
+ *        asleep=A" (ns; K: reads that returned a count above 1; A: timed
+ *        raises that found the consumer asleep, -1 without a raiser).
  *   dma  map SIZE bytes of 2 MiB-aligned populated memory at IOVA 1 GiB
  *        in CHUNK-byte VFIO_IOMMU_MAP_DMA calls, then unmap them chunk by
  *        chunk (VFIO_IOMMU_UNMAP_DMA); each phase timed whole. Between
@@ -169,6 +172,7 @@ static int run_irq(const char *addr, int argc, char **argv)
 				    .index = VFIO_PCI_MSI_IRQ_INDEX };
 	unsigned long i, coalesced = 0;
 	char name[64];
+	struct raiser r, *rp = NULL;
 	struct irq_opts o;
 	volatile void *bar;
 	uint64_t *lat, t0, t1, cnt;
@@ -196,12 +200,15 @@ static int run_irq(const char *addr, int argc, char **argv)
 	irq = irq_place(name, o.irq_cpu);
 	edu_wr(bar, EDU_ACK, edu_rd(bar, EDU_STATUS));
 
+	if (o.raise_cpu >= 0)
+		raiser_start(rp = &r, bar, o.raise_cpu, o.warmup);
 	for (i = 0; i < o.warmup + o.n; i++) {
-		t0 = now_ns();
-		edu_wr(bar, EDU_RAISE, 1);
+		t0 = raise_irq(rp, bar);
 		if (read(efd, &cnt, sizeof(cnt)) != sizeof(cnt))
 			die("eventfd read");
 		t1 = now_ns();
+		if (rp)
+			t0 = raiser_t0(rp);
 		edu_wr(bar, EDU_ACK, edu_rd(bar, EDU_STATUS));
 		if (i < o.warmup)
 			continue;
@@ -209,12 +216,15 @@ static int run_irq(const char *addr, int argc, char **argv)
 		coalesced += cnt > 1;
 	}
 
+	if (rp)
+		raiser_stop(rp);
 	msi_trigger(&v, -1);
 	close(efd);
 	vfio_close(&v);
 	printf("n=%lu", o.n);
 	print_pct("lat", lat, o.n);
-	printf(" coalesced=%lu irq=%d\n", coalesced, irq);
+	printf(" coalesced=%lu irq=%d asleep=%ld\n", coalesced, irq,
+	       rp ? (long)rp->asleep : -1L);
 	free(lat);
 	return 0;
 }
@@ -293,7 +303,7 @@ int main(int argc, char **argv)
 		return run_irq(argv[1], argc - 3, argv + 3);
 	if (argc >= 3 && !strcmp(argv[2], "dma"))
 		return run_dma(argv[1], argc - 3, argv + 3);
-	fprintf(stderr, "usage: vfio-bench ADDR irq N [--warmup W] [--cpu C] [--irq-cpu C] [--timeout S]\n"
+	fprintf(stderr, "usage: vfio-bench ADDR irq N [--warmup W] [--cpu C] [--irq-cpu C] [--raise-cpu C] [--timeout S]\n"
 			"       vfio-bench ADDR dma SIZE CHUNK\n");
 	return 2;
 }
