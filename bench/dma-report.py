@@ -115,7 +115,7 @@ def stages(events, tool):
             out["hardirq_to_consumer"].append(us(h, c))
     for k, v in list(out.items()):
         if isinstance(v, list):
-            out[k] = spread(v)
+            out[k] = spread([round(x, 1) for x in v])
     return out
 
 
@@ -224,6 +224,11 @@ def text(results, load, versions):
                 ok = r and r["of_medians"] <= GOAL and r["paired"]["median"] <= GOAL
                 p("  %-6s ratio %s %s  goal <= %.1fx: %s" % ("", k, fmt_ratio(r), GOAL,
                   "met" if ok else "MISSED"))
+            hp, lp = a.get("hirq_p99"), a.get("lat_p99")
+            if hp and lp and hp["median"] * 2 >= lp["median"]:
+                p("  %-6s p99 is mostly raise -> hard IRQ (adprof's %.1f of %.1f): the host"
+                  % ("", hp["median"] / 1000, lp["median"] / 1000))
+                p("  %-6s scheduling a halted vCPU's thread, which both pay alike" % "")
             if "asleep" in a and "asleep" in v:
                 p("  %-6s consumer asleep when raised: adprof %d/%d, vfio %d/%d"
                   % ("", a["asleep"], a["raised"], v["asleep"], v["raised"]))

@@ -32,7 +32,7 @@ ivhd*) kind=amd ;;
 esac
 group=$(basename "$(readlink "$SYS/$EDU/iommu_group")")
 echo "BENCH info iommu=$kind edu=$EDU group=$group ncpu=$(nproc) reps=$reps irqs=$irqs size=$SIZE"
-echo "BENCH info group_devices=$(ls /sys/kernel/iommu_groups/$group/devices 2>/dev/null | wc -l)"
+echo "BENCH info group_devices=$(ls "/sys/kernel/iommu_groups/$group/devices" 2>/dev/null | wc -l)"
 echo "BENCH info thp=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled)"
 
 err() { echo "BENCH error $*"; sed 's/^/BENCH error-text /' /tmp/b.err | head -5; }
@@ -76,6 +76,7 @@ pargs() {
 	esac
 }
 
+# shellcheck disable=SC2046 # pargs' words are separate options
 irq_adprof() {
 	if adprofctl assign 1 "$EDU" --iommu 2>/tmp/b.err &&
 	   adprofctl irq 1 host=msi guest=msi 2>>/tmp/b.err &&
@@ -87,6 +88,7 @@ irq_adprof() {
 	adprofctl deassign 1 2>/dev/null
 }
 
+# shellcheck disable=SC2046 # as above
 irq_vfio() {
 	if to_vfio 2>/tmp/b.err &&
 	   out=$(vfio-bench "$EDU" irq "$irqs" $(pargs "$1") 2>>/tmp/b.err); then
@@ -139,7 +141,7 @@ count_dma() {
 	else
 		err "stage=count tool=$tool chunk=$chunk"
 	fi
-	if [ $tool = adprof ]; then adprofctl deassign 1; else from_vfio; fi 2>/dev/null
+	if [ "$tool" = adprof ]; then adprofctl deassign 1; else from_vfio; fi 2>/dev/null
 }
 
 # Where an interrupt's time goes, traced (tracefs, CLOCK_MONOTONIC, us):
