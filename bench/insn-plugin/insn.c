@@ -7,7 +7,7 @@
  * TCG moves with the host's load; this count does not.
  *
  *   qemu-system-x86_64 -accel tcg,thread=single \
- *       -plugin file=build/bench/libinsn.so,out=FILE[,count=insn|tb]
+ *       -plugin file=build/bench/libinsn.so,out=FILE[,count=insn|tb][,hot=N]
  *
  * The marker is "xchg %bx,%bx" (66 87 db, Bochs' magic breakpoint):
  * nothing but bench/tools/insnmark executes it. (The API of QEMU 7.2
@@ -15,14 +15,22 @@
  * cpuid, which glibc runs in every process.) For each marker the plugin
  * writes one line to FILE:
  *
- *   marker N vcpu I insns TOTAL user USER kernel KERNEL
+ *   marker N vcpu I insns TOTAL user USER kernel KERNEL rep REP
  *
  * N counts markers from 0, I is the vCPU that executed it, TOTAL the
  * instructions executed on all vCPUs since the boot, split by address
  * into user space (below 0x800000000000; so is the firmware and the
- * early boot) and kernel. At exit it writes
- * "total insns TOTAL user USER kernel KERNEL markers M". Without out=
- * the lines go to QEMU's log (-d plugin [-D LOGFILE]).
+ * early boot) and kernel. TCG runs a rep-prefixed string instruction
+ * (rep stosb of clear_page, rep movsb of copy_user...) once per
+ * iteration, and each counts: REP is how many of TOTAL they are. At exit
+ * it writes "total insns TOTAL user USER kernel KERNEL rep REP markers
+ * M". Without out= the lines go to QEMU's log (-d plugin [-D LOGFILE]).
+ *
+ * hot=N adds, after each marker line, the N blocks of guest code that
+ * ran the most instructions since the previous marker, "hot VADDR COUNT"
+ * (VADDR where the translated block starts), and "hot other COUNT" for
+ * the rest: an exact instruction profile of each window, at the cost of
+ * one more add per block.
  *
  * Exactness. count=insn (the default) adds 1 inline before every guest
  * instruction, so an instruction counts when it starts: one that faults
@@ -35,6 +43,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qemu-plugin.h"
@@ -47,10 +56,25 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 static const unsigned char marker[] = { 0x66, 0x87, 0xdb };
 
 /* Written by the inline adds of the translated code; one TCG thread. */
-static uint64_t insns_user, insns_kernel;
+static uint64_t insns_user, insns_kernel, insns_rep;
 static uint64_t markers;
 static int per_tb;
 static FILE *out;
+
+/*
+ * hot=N: a counter per block start address, found through an open
+ * addressing table of pointers (the counters never move: translated code
+ * holds their addresses).
+ */
+struct block {
+	uint64_t vaddr;
+	uint64_t insns;		/* inline add, once per execution */
+	uint64_t last;		/* insns at the previous marker */
+};
+
+static unsigned int hot;
+static struct block **blocks;
+static size_t nblocks, slots;
 
 static void emit(const char *line)
 {
@@ -62,6 +86,77 @@ static void emit(const char *line)
 	fflush(out);
 }
 
+static struct block *block_get(uint64_t vaddr)
+{
+	struct block **old = blocks, *b;
+	size_t i, n = slots;
+
+	if (2 * (nblocks + 1) > slots) {
+		slots = slots ? 2 * slots : 1 << 16;
+		blocks = calloc(slots, sizeof(*blocks));
+		if (!blocks)
+			abort();
+		for (i = 0; i < n; i++) {
+			if (!old[i])
+				continue;
+			size_t j = old[i]->vaddr * 0x9e3779b97f4a7c15ULL % slots;
+
+			while (blocks[j])
+				j = (j + 1) % slots;
+			blocks[j] = old[i];
+		}
+		free(old);
+	}
+	for (i = vaddr * 0x9e3779b97f4a7c15ULL % slots; blocks[i]; i = (i + 1) % slots)
+		if (blocks[i]->vaddr == vaddr)
+			return blocks[i];
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		abort();
+	b->vaddr = vaddr;
+	blocks[i] = b;
+	nblocks++;
+	return b;
+}
+
+static int by_delta(const void *a, const void *b)
+{
+	const struct block *x = *(struct block *const *)a;
+	const struct block *y = *(struct block *const *)b;
+	uint64_t dx = x->insns - x->last, dy = y->insns - y->last;
+
+	return dx < dy ? 1 : dx > dy ? -1 : 0;
+}
+
+/* The hot blocks since the previous marker. */
+static void emit_hot(void)
+{
+	struct block **run = malloc(nblocks * sizeof(*run));
+	uint64_t other = 0;
+	size_t i, n = 0;
+	char line[80];
+
+	if (!run)
+		abort();
+	for (i = 0; i < slots; i++)
+		if (blocks[i] && blocks[i]->insns != blocks[i]->last)
+			run[n++] = blocks[i];
+	qsort(run, n, sizeof(*run), by_delta);
+	for (i = 0; i < n; i++) {
+		if (i < hot) {
+			snprintf(line, sizeof(line), "hot %" PRIx64 " %" PRIu64 "\n",
+				 run[i]->vaddr, run[i]->insns - run[i]->last);
+			emit(line);
+		} else {
+			other += run[i]->insns - run[i]->last;
+		}
+		run[i]->last = run[i]->insns;
+	}
+	snprintf(line, sizeof(line), "hot other %" PRIu64 "\n", other);
+	emit(line);
+	free(run);
+}
+
 static void on_marker(unsigned int vcpu, void *udata)
 {
 	uint64_t user = insns_user, kernel = insns_kernel;
@@ -69,14 +164,42 @@ static void on_marker(unsigned int vcpu, void *udata)
 
 	(void)udata;
 	snprintf(line, sizeof(line), "marker %" PRIu64 " vcpu %u insns %" PRIu64
-		 " user %" PRIu64 " kernel %" PRIu64 "\n", markers++, vcpu,
-		 user + kernel, user, kernel);
+		 " user %" PRIu64 " kernel %" PRIu64 " rep %" PRIu64 "\n", markers++,
+		 vcpu, user + kernel, user, kernel, insns_rep);
 	emit(line);
+	if (hot)
+		emit_hot();
 }
 
 static uint64_t *counter(uint64_t vaddr)
 {
 	return vaddr >= KERNEL_START ? &insns_kernel : &insns_user;
+}
+
+/* Is @insn a string instruction with a rep prefix? */
+static int is_rep_string(const struct qemu_plugin_insn *insn)
+{
+	const unsigned char *b = qemu_plugin_insn_data(insn);
+	size_t i, n = qemu_plugin_insn_size(insn);
+	int rep = 0;
+
+	for (i = 0; i < n; i++) {
+		switch (b[i]) {
+		case 0xf2: case 0xf3:
+			rep = 1;
+			continue;
+		case 0xf0: case 0x2e: case 0x36: case 0x3e: case 0x26:
+		case 0x64: case 0x65: case 0x66: case 0x67:
+			continue;
+		}
+		break;
+	}
+	if (i < n && (b[i] & 0xf0) == 0x40)	/* REX */
+		i++;
+	if (!rep || i >= n)
+		return 0;
+	return (b[i] >= 0xa4 && b[i] <= 0xa7) || (b[i] >= 0xaa && b[i] <= 0xaf) ||
+	       (b[i] >= 0x6c && b[i] <= 0x6f);
 }
 
 static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -87,6 +210,10 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	(void)id;
 	for (i = 0; i < n; i++) {
 		insn = qemu_plugin_tb_get_insn(tb, i);
+		if (hot && i == 0)
+			qemu_plugin_register_vcpu_tb_exec_inline(tb,
+				QEMU_PLUGIN_INLINE_ADD_U64,
+				&block_get(qemu_plugin_insn_vaddr(insn))->insns, n);
 		if (per_tb && i == 0)
 			qemu_plugin_register_vcpu_tb_exec_inline(tb,
 				QEMU_PLUGIN_INLINE_ADD_U64,
@@ -95,6 +222,9 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 			qemu_plugin_register_vcpu_insn_exec_inline(insn,
 				QEMU_PLUGIN_INLINE_ADD_U64,
 				counter(qemu_plugin_insn_vaddr(insn)), 1);
+		if (!per_tb && is_rep_string(insn))
+			qemu_plugin_register_vcpu_insn_exec_inline(insn,
+				QEMU_PLUGIN_INLINE_ADD_U64, &insns_rep, 1);
 		if (qemu_plugin_insn_size(insn) == sizeof(marker) &&
 		    !memcmp(qemu_plugin_insn_data(insn), marker, sizeof(marker)))
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_marker,
@@ -109,8 +239,9 @@ static void on_atexit(qemu_plugin_id_t id, void *udata)
 	(void)id;
 	(void)udata;
 	snprintf(line, sizeof(line), "total insns %" PRIu64 " user %" PRIu64
-		 " kernel %" PRIu64 " markers %" PRIu64 "\n",
-		 insns_user + insns_kernel, insns_user, insns_kernel, markers);
+		 " kernel %" PRIu64 " rep %" PRIu64 " markers %" PRIu64 "\n",
+		 insns_user + insns_kernel, insns_user, insns_kernel, insns_rep,
+		 markers);
 	emit(line);
 }
 
@@ -129,6 +260,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 			per_tb = 1;
 		} else if (!strcmp(argv[i], "count=insn")) {
 			per_tb = 0;
+		} else if (!strncmp(argv[i], "hot=", 4)) {
+			hot = strtoul(argv[i] + 4, NULL, 0);
 		} else {
 			fprintf(stderr, "insn plugin: unknown argument %s\n", argv[i]);
 			return -1;
