@@ -13,8 +13,10 @@
 # Kernel command line: adprof.bench_reps=N adprof.bench_calls=C
 #   adprof.bench_rates=R1,R2,... (the sweep) adprof.bench_max=HZ (skip the
 #   sweep) adprof.bench_parts=0 (no adprof cost breakdown)
+#   adprof.bench_syms=1 (print the kernel's text symbols at the end, for
+#   the plugin's hot blocks: gzip and base64 between KALLSYMS- lines)
 
-reps=9 calls=400 rates=1000,2000,5000,10000,20000,50000,100000 max= parts=1
+reps=9 calls=400 rates=1000,2000,5000,10000,20000,50000,100000 max= parts=1 syms=0
 for a in $(cat /proc/cmdline); do
 	case $a in
 	adprof.bench_reps=*) reps=${a#*=} ;;
@@ -22,6 +24,7 @@ for a in $(cat /proc/cmdline); do
 	adprof.bench_rates=*) rates=${a#*=} ;;
 	adprof.bench_max=*) max=${a#*=} ;;
 	adprof.bench_parts=*) parts=${a#*=} ;;
+	adprof.bench_syms=*) syms=${a#*=} ;;
 	esac
 done
 rates=$(echo "$rates" | tr , ' ')
@@ -185,15 +188,17 @@ insnmark -l $((2 * n)) loop4-$((2 * n))
 
 # Calibrations, 3 times each. What kernel.bpf_stats_enabled adds to a BPF
 # program run: 200000 getppid() under an empty tracepoint program, with
-# and without it. For the breakdown: writing 8 MiB to tmpfs in 4 KiB
-# writes (stdio's buffer) against /dev/null; reading a small
-# /proc/PID/maps (that of a static sleep) 100 times against /dev/null.
+# and without it, on the same CPU (under bpftrace's tracepoint a syscall
+# costs 500 instructions more on CPU 0 than on CPU 1). For the breakdown:
+# writing 8 MiB to tmpfs in 4 KiB writes (stdio's buffer) against
+# /dev/null; reading a small /proc/PID/maps (that of a static sleep) 100
+# times against /dev/null.
 for r in 1 2 3; do
 	if [ $have_bt = 1 ]; then
 		for s in 1 0; do
 			sysctl -qw kernel.bpf_stats_enabled=$s
 			window "cal$r-bpfstats$s" quiet bpftrace -e 'tracepoint:syscalls:sys_enter_getppid { }' \
-				-c "/bin/sh /tmp/win.sh cal$r-bpfstats$s sysloop:200000"
+				-c "/bin/taskset -c 1 /bin/sh /tmp/win.sh cal$r-bpfstats$s sysloop:200000"
 		done
 		sysctl -qw kernel.bpf_stats_enabled=1
 	fi
@@ -283,5 +288,10 @@ if [ "$parts" = 1 ] && [ $have_perf = 1 ]; then
 	done
 fi
 
+if [ "$syms" = 1 ]; then
+	echo "KALLSYMS-BEGIN"
+	awk '$2 ~ /^[tT]$/' /proc/kallsyms | gzip -1 | base64
+	echo "KALLSYMS-END"
+fi
 rmmod adprof
 echo "BENCH done"

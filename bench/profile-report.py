@@ -22,6 +22,9 @@ The cost per sample is the extra of the work segment divided by the
 samples the profiler took inside it; start and stop are fixed costs.
 Writes profile.txt, profile.json and adprof-cost.md into RESULTS_DIR.
 """
+import base64
+import bisect
+import gzip
 import json
 import statistics
 import sys
@@ -69,15 +72,43 @@ def fit(xs, ys):
     return a, b, (1 - res / ss) if ss else 0.0
 
 
+def symbolizer(b64):
+    """A function naming kernel addresses from the guest's text symbols."""
+    syms = []
+    for line in gzip.decompress(base64.b64decode(b64)).decode().splitlines():
+        w = line.split()
+        if len(w) >= 3:
+            syms.append((int(w[0], 16), w[2] + (" " + w[3] if len(w) > 3 else "")))
+    syms.sort()
+    addrs = [a for a, _ in syms]
+
+    def name(v):
+        if v < 0x800000000000:
+            return "[user]"
+        i = bisect.bisect_right(addrs, v) - 1
+        return syms[i][1] if i >= 0 else "[?]"
+    return name
+
+
 def main():
     log, plug, outdir, load = sys.argv[1:5]
 
     marks, runs, info, diag, errors = [], [], {}, [], []
     begun = False
+    syms_b64 = None
     for line in open(log, errors="replace"):
         w = line.split()
         if line.startswith("ADPROF-BEGIN"):
             begun = True
+        if line.startswith("KALLSYMS-BEGIN"):
+            syms_b64 = []
+            continue
+        if line.startswith("KALLSYMS-END"):
+            syms_b64 = "".join(syms_b64)
+            continue
+        if isinstance(syms_b64, list):
+            syms_b64.append(line.strip())
+            continue
         if not begun or not w:
             continue
         if w[0] == "INSNMARK" and len(w) == 3:
@@ -91,24 +122,29 @@ def main():
                 diag.append(kv(w[2:]))
             elif w[1] == "error":
                 errors.append(" ".join(w[2:]))
-    counts = []
+    counts, hot = [], []
     for line in open(plug):
         w = line.split()
         if w and w[0] == "marker":
-            counts.append((int(w[5]), int(w[7]), int(w[9])))
+            counts.append((int(w[5]), int(w[7]), int(w[9]), int(w[11]) if len(w) > 11 else 0))
+            hot.append({})
+        elif w and w[0] == "hot" and hot:
+            hot[-1][w[1]] = int(w[2])
     if len(counts) != len(marks):
         die("%d markers counted by the plugin, %d INSNMARK lines on the console"
             % (len(counts), len(marks)))
     at = {}
-    for (label, t), (tot, user, kern) in zip(marks, counts):
-        at[label] = {"insns": tot, "user": user, "kernel": kern, "t": t}
+    for (label, t), (tot, user, kern, rep), h in zip(marks, counts, hot):
+        at[label] = {"insns": tot, "user": user, "kernel": kern, "rep": rep, "t": t, "hot": h}
+    funcs = symbolizer(syms_b64) if isinstance(syms_b64, str) else None
 
     def seg(label, a, b):
         if label + "." + a not in at or label + "." + b not in at:
             return None
         x, y = at[label + "." + a], at[label + "." + b]
         return {"insns": y["insns"] - x["insns"], "user": y["user"] - x["user"],
-                "kernel": y["kernel"] - x["kernel"], "ns": y["t"] - x["t"]}
+                "kernel": y["kernel"] - x["kernel"], "rep": y["rep"] - x["rep"],
+                "ns": y["t"] - x["t"]}
 
     # The counter's exactness: the same loop, twice and at twice the length.
     loops = []
@@ -143,6 +179,7 @@ def main():
     full = [r for r in bare if r["calls"] == calls]
     base = {k: statistics.median(corr(r[k]) for r in full) for k in ("start", "work", "stop")}
     base["work_user"] = statistics.median(r["work"]["user"] for r in full)
+    base["work_rep"] = statistics.median(r["work"]["rep"] for r in full)
     base["work_ns"] = statistics.median(r["work"]["ns"] for r in full)
     user_fixed = spread([r["work"]["user"] for r in full])
     bare_rounds = {r["rep"]: r for r in full}
@@ -168,6 +205,7 @@ def main():
         r["per_sample"] = ew / s - (bpf_stats if r["tool"] in ("bpftrace", "floor") else 0)
         r["user_per_sample"] = (r["work"]["user"] - base["work_user"]) / s
         r["kernel_per_sample"] = r["per_sample"] - r["user_per_sample"]
+        r["rep_per_sample"] = (r["work"]["rep"] - base["work_rep"]) / s
         br = bare_rounds.get(r["rep"])
         if br:
             r["slowdown"] = r["work"]["ns"] / br["work"]["ns"]
@@ -194,6 +232,7 @@ def main():
                    "insns_per_sample_raw": spread([r["per_sample_raw"] for r in rs]),
                    "user_per_sample": spread([r["user_per_sample"] for r in rs]),
                    "kernel_per_sample": spread([r["kernel_per_sample"] for r in rs]),
+                   "rep_per_sample": spread([r["rep_per_sample"] for r in rs]),
                    "start_insns": spread([r["start_extra"] for r in rs]),
                    "stop_insns": spread([r["stop_extra"] for r in rs]),
                    "slowdown": spread([r["slowdown"] for r in rs if "slowdown" in r]),
@@ -290,6 +329,30 @@ def main():
                 p["syscalls_run"] = d
         parts.append(p)
 
+    # The breakdown by function: the work segment's hot blocks (those
+    # counted at the .work marker), named by the guest's kallsyms.
+    by_func = []
+    if funcs:
+        def fn_counts(r):
+            c = {}
+            for k, v in at[r["label"] + ".work"]["hot"].items():
+                name = "[other blocks]" if k == "other" else funcs(int(k, 16))
+                c[name] = c.get(name, 0) + v
+            return c
+        bare_fn = [fn_counts(r) for r in full]
+        for rate in sorted({1000, maxr} - {None}):
+            cols = {}
+            for tool in ("floor", "kernel", "sink", "adprof", "perf", "bpftrace"):
+                rs = pick(tool, rate)
+                if not rs:
+                    continue
+                per = [fn_counts(r) for r in rs]
+                names = set().union(*per, *bare_fn)
+                cols[tool] = {n: statistics.median(
+                    (p.get(n, 0) - statistics.median(b.get(n, 0) for b in bare_fn)) / r["w_inside"]
+                    for p, r in zip(per, rs)) for n in names}
+            by_func.append({"rate_hz": rate, "per_sample": cols})
+
     res = {"guest": {"ncpu": ncpu, "reps": info.get("reps"), "calls": calls,
                      "perf": info.get("perf"), "bpftrace": info.get("bpftrace"),
                      "max_rate_hz": maxr, "sweep": info.get("sweep"),
@@ -298,7 +361,7 @@ def main():
            "counter_check": loops, "bare_window_user_insns": user_fixed,
            "background": background, "baseline": base,
            "bpf_stats_per_run": bpf_stats, "bpf_stats_calibration": stats,
-           "table": rows, "stop_growth": deferred, "sweep": sweep, "calibration": cal, "breakdown": parts,
+           "table": rows, "stop_growth": deferred, "by_function": by_func, "sweep": sweep, "calibration": cal, "breakdown": parts,
            "errors": errors, "runs": runs}
     json.dump(res, open(outdir + "/profile.json", "w"), indent=1)
     write_txt(outdir + "/profile.txt", res)
@@ -329,12 +392,14 @@ def write_txt(path, res):
         p("Cost per sample = (instructions during the workload with the tool - without it,")
         p("both corrected for background) / samples the tool took during the workload;")
         p("median [min..max] over rounds. >floor: above the floor's median at that rate.")
-        p("user/kernel: the cost's split by address. start/stop: the tool's fixed costs,")
+        p("user/kernel: the cost's split by address; rep: how much of it are iterations")
+        p("of rep-prefixed string instructions (memset, clear_page, copies), which TCG")
+        p("counts once per iteration. start/stop: the tool's fixed costs,")
         p("launching it until the workload starts, and from the workload's end until it")
         p("has exited, in millions of instructions (medians, less the bare run's).")
         p("slowdown: wall time of the workload against the bare one of the same round.")
-        p("%-8s %6s %7s %21s %6s %5s %6s %7s %7s %19s %9s" % (
-            "tool", "rate", "samples", "insns/sample", ">floor", "user", "kernel",
+        p("%-8s %6s %7s %21s %6s %5s %6s %5s %7s %7s %19s %9s" % (
+            "tool", "rate", "samples", "insns/sample", ">floor", "user", "kernel", "rep",
             "start M", "stop M", "slowdown", "bytes/smp"))
         for r in res["table"]:
             bps = r.get("file_bytes_per_sample")
@@ -342,10 +407,11 @@ def write_txt(path, res):
                 bps = "%.1f/%.1f" % (r["wire_bytes_per_sample"], r["file_bytes_per_sample"])
             elif bps is not None:
                 bps = "%.2f" % bps
-            p("%-8s %6d %7.0f %21s %6s %5.0f %6.0f %7s %7s %19s %9s" % (
+            p("%-8s %6d %7.0f %21s %6s %5.0f %6.0f %5.0f %7s %7s %19s %9s" % (
               r["tool"], r["rate_hz"], r["samples"]["median"], fmt(r["insns_per_sample"]),
               "%.0f" % r["above_floor"] if r["above_floor"] is not None else "-",
               r["user_per_sample"]["median"], r["kernel_per_sample"]["median"],
+              r["rep_per_sample"]["median"],
               mega(r["start_insns"]), mega(r["stop_insns"]),
               fmt(r["slowdown"], "%.3f"), bps or "-"))
         p("")
@@ -474,6 +540,31 @@ def write_md(path, res):
             p("After the workload, stopping (the last batches, the maps of every process")
             p("seen, closing the file) costs %.1f M instructions once." % (r["stop_insns"]["median"] / 1e6))
             p("")
+            for bf in res["by_function"]:
+                if bf["rate_hz"] != rate:
+                    continue
+                cols = [t for t in ("floor", "kernel", "sink", "adprof", "perf", "bpftrace")
+                        if t in bf["per_sample"]]
+                if not cols:
+                    continue
+                names = set()
+                for t in ("kernel", "sink", "adprof"):
+                    if t in bf["per_sample"]:
+                        top = sorted(bf["per_sample"][t].items(), key=lambda x: -x[1])[:14]
+                        names |= {n for n, v in top if v >= 10}
+                names = sorted(names, key=lambda n: -bf["per_sample"].get("adprof", {}).get(n, 0))
+                p("By function (hot blocks of the plugin, instructions per sample above the")
+                p("bare workload's, median over rounds; columns: the floor, the three")
+                p("configurations, and perf and bpftrace for comparison):")
+                p("")
+                p("| function | " + " | ".join(c if c != "adprof" else "record" for c in cols) + " |")
+                p("| --- |" + " ---: |" * len(cols))
+                for n in names:
+                    p("| `%s` | " % n + " | ".join("%.0f" % bf["per_sample"][c].get(n, 0) for c in cols) + " |")
+                p("| all of them | " + " | ".join("%.0f" % sum(bf["per_sample"][c].get(n, 0) for n in names)
+                                                 for c in cols) + " |")
+                p("| everything | " + " | ".join("%.0f" % sum(bf["per_sample"][c].values()) for c in cols) + " |")
+                p("")
             if "syscalls_per_msg" in part:
                 p("`perf stat` of the syscalls of one `adprofctl record` (children included),")
                 p("per SAMPLES message: %s (%d messages)." % (
