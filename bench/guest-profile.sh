@@ -49,6 +49,10 @@ echo "BENCH info perf=$( [ $have_perf = 1 ] && perf --version | tr ' ' _ || echo
 # inside the workload); what that costs is measured below and taken out.
 sysctl -qw kernel.perf_cpu_time_max_percent=0
 sysctl -qw kernel.bpf_stats_enabled=1
+# Debian's THP "always" lets khugepaged collapse the pages of bpftrace's
+# few hundred MB at random times: 5-7 M instructions in a third of the
+# windows, not the profiler's doing. Only regions that ask get THP here.
+echo madvise >/sys/kernel/mm/transparent_hugepage/enabled
 echo "BENCH info ncpu=$NCPU reps=$reps calls=$calls parts=$parts" \
 	"max_sample_rate=$(sysctl -n kernel.perf_event_max_sample_rate)"
 insmod /adprof.ko || { echo "BENCH info error=insmod"; exit 0; }

@@ -49,6 +49,19 @@ def kv(words):
     return d
 
 
+def fit2(x1, x2, y):
+    """Least squares y = a x1 + b x2 (no constant); returns a, b."""
+    s11 = sum(a * a for a in x1)
+    s22 = sum(a * a for a in x2)
+    s12 = sum(a * b for a, b in zip(x1, x2))
+    s1y = sum(a * c for a, c in zip(x1, y))
+    s2y = sum(a * c for a, c in zip(x2, y))
+    d = s11 * s22 - s12 * s12
+    if not d:
+        return None, None
+    return (s1y * s22 - s2y * s12) / d, (s2y * s11 - s1y * s12) / d
+
+
 def spread(v):
     """median, min, max, lower and upper quartile of a list."""
     if not v:
@@ -215,6 +228,21 @@ def main():
                 "per_sample" in r and (rep is None or r["rep"] == rep) and
                 r["rep"] != "sweep"]
 
+    # A tool's work per tick or poll costs by the second, not by the
+    # sample, and TCG's sample rate moves with the host's load: fit
+    # extra = per_sample * samples + per_second * duration over the rounds.
+    def split_time(rs, less):
+        if len(rs) < 3:
+            return None
+        S = [r["w_inside"] for r in rs]
+        T = [r["work"]["ns"] / 1e9 for r in rs]
+        ps, pt = fit2(S, T, [(r["per_sample"] + less) * r["w_inside"] for r in rs])
+        rs_, rt = fit2(S, T, [r["work"]["rep"] - base["work_rep"] for r in rs])
+        if ps is None:
+            return None
+        return {"per_sample": ps - less, "per_second": pt,
+                "rep_per_sample": rs_, "rep_per_second": rt}
+
     tools = ("adprof", "perf", "bpftrace", "floor")
     rows = []
     for rate in sorted({1000, maxr} - {None}):
@@ -240,6 +268,7 @@ def main():
                    "failed": sum(1 for r in rs if r.get("rc", 0))}
             med = row["insns_per_sample"]["median"]
             row["above_floor"] = med - floor_med if floor_med is not None else None
+            row["fit"] = split_time(rs, bpf_stats if tool in ("bpftrace", "floor") else 0)
             if tool == "adprof":
                 row["wire_bytes_per_sample"] = statistics.median(
                     r["w_wire_bytes"] / r["samples"] for r in rs)
@@ -312,6 +341,7 @@ def main():
                 "user_per_sample": spread([r["user_per_sample"] for r in rs]),
                 "records_per_sample": statistics.median(
                     (r["samples"] + r.get("comm", 0)) / r["samples"] for r in rs),
+                "fit": split_time(rs, 0),
             }
             if tool == "adprof":
                 p[tool]["maps_inside"] = statistics.median(r["w_maps_inside"] for r in rs)
@@ -424,6 +454,18 @@ def write_txt(path, res):
         p("(measured: getppid() under an empty tracepoint program, with and without).")
         p("bytes/smp: adprof netlink/file, perf perf.data, bpftrace its printed map.")
         p("")
+        p("Per sample and per second: the same extra instructions fitted over the rounds")
+        p("as a*samples + b*seconds of workload (TCG's sample rate follows the host's")
+        p("load, so work done per tick or poll shows as a per-second cost):")
+        p("  %-8s %6s %12s %14s %14s %12s" % ("tool", "rate", "per sample", "M per second",
+                                             "rep/sample", "rep M/s"))
+        for r in res["table"]:
+            ft = r.get("fit")
+            if ft:
+                p("  %-8s %6d %12.0f %14.2f %14.0f %12.2f" % (
+                  r["tool"], r["rate_hz"], ft["per_sample"], ft["per_second"] / 1e6,
+                  ft["rep_per_sample"], ft["rep_per_second"] / 1e6))
+        p("")
         if res["stop_growth"]:
             p("Stop cost, %d Hz and %s Hz (M insns), and its growth per sample taken, pairing"
               % (1000, g["max_rate_hz"]))
@@ -519,23 +561,31 @@ def write_md(path, res):
               % (k["inside"], s["inside"], r["inside"]))
             p("%.3f records per sample (comm records)." % r["records_per_sample"])
             p("")
-            p("| stage | insns/sample | of it user | how |")
-            p("| --- | ---: | ---: | --- |")
-            p("| overflow handler + tick rotation | %.0f | %.0f | kernel %s |" % (km, ku, fmt(k["per_sample"])))
-            p("| stream worker, netlink send, socket receive | %.0f | %.0f | sink - kernel (sink %s) |"
-              % (sm - km, su - ku, fmt(s["per_sample"])))
-            p("| `adprofctl record` | %.0f | %.0f | record - sink (record %s) |"
-              % (rm - sm, ru - su, fmt(r["per_sample"])))
+            kf, sf, rf = (x["fit"] or {"per_sample": 0, "per_second": 0} for x in (k, s, r))
+            p("insns/sample: the medians over rounds; fitted: the same instructions as")
+            p("a per-sample part and a per-second part (ticks, polls).")
+            p("")
+            p("| stage | insns/sample | of it user | fitted per sample | fitted M/s | how |")
+            p("| --- | ---: | ---: | ---: | ---: | --- |")
+            p("| overflow handler + tick rotation | %.0f | %.0f | %.0f | %.2f | kernel %s |" % (
+              km, ku, kf["per_sample"], kf["per_second"] / 1e6, fmt(k["per_sample"])))
+            p("| stream worker, netlink send, socket receive | %.0f | %.0f | %.0f | %.2f | sink - kernel (sink %s) |"
+              % (sm - km, su - ku, sf["per_sample"] - kf["per_sample"],
+                 (sf["per_second"] - kf["per_second"]) / 1e6, fmt(s["per_sample"])))
+            p("| `adprofctl record` | %.0f | %.0f | %.0f | %.2f | record - sink (record %s) |"
+              % (rm - sm, ru - su, rf["per_sample"] - sf["per_sample"],
+                 (rf["per_second"] - sf["per_second"]) / 1e6, fmt(r["per_sample"])))
             if writes is not None:
-                p("| of it: file writes (tmpfs) | ~%.0f | | %.0f bytes written in the window x %.2f insns/byte |"
+                p("| of it: file writes (tmpfs) | ~%.0f | | | | %.0f bytes written in the window x %.2f insns/byte |"
                   % (writes, r["file_bytes_inside"], cal["write"]["median"]))
             if maps is not None:
-                p("| of it: /proc/PID/maps reads | ~%.0f | | %.1f reads in the window x %.0f insns |"
+                p("| of it: /proc/PID/maps reads | ~%.0f | | | | %.1f reads in the window x %.0f insns |"
                   % (maps, r["maps_inside"], cal["read"]["median"]))
             if writes is not None and maps is not None:
-                p("| of it: the rest (receive loop, libnl, bookkeeping) | ~%.0f | | |"
+                p("| of it: the rest (receive loop, libnl, bookkeeping) | ~%.0f | | | | |"
                   % (rm - sm - writes - maps))
-            p("| total during the workload | %.0f | %.0f | |" % (rm, ru))
+            p("| total during the workload | %.0f | %.0f | %.0f | %.2f | |" % (
+              rm, ru, rf["per_sample"], rf["per_second"] / 1e6))
             p("")
             p("After the workload, stopping (the last batches, the maps of every process")
             p("seen, closing the file) costs %.1f M instructions once." % (r["stop_insns"]["median"] / 1e6))
