@@ -16,7 +16,7 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev libcap2-bin util-linux
 	sparse python3 python3-yaml python3-jsonschema python3-docutils
-	linux-perf
+	linux-perf bpftrace
 	dkms groff man-db
 )
 pkgs+=(${ADPROF_EXTRA_PKGS:-})

@@ -1,0 +1,643 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Analysis of bench/profile: instructions per sample of each profiler.
+
+  profile-report.py CONSOLE_LOG PLUGIN_OUT RESULTS_DIR HOST_LOAD
+
+Pairs the guest's INSNMARK lines (console, in the order executed) with the
+insn plugin's marker lines (same order), so each label gets the guest's
+instruction counts (total, user, kernel) and CLOCK_MONOTONIC time. A run
+LABEL has four marks: LABEL.launch before the profiler starts, LABEL.start
+and LABEL.work around the workload, LABEL.end once the profiler has
+exited. Segments: "start" launch..start, "work" start..work, "stop"
+work..end.
+
+Background that grows with wall time (ticks, RCU, workqueues) is fitted
+on the bare windows (tool none, two workload lengths): their kernel
+instructions against their duration, K = a + b*T; the user instructions of
+a bare window are fixed by the workload. Every segment is corrected by
+-b*T, and a profiler's extra instructions are its corrected count minus
+the median corrected count of the bare windows of the workload's length.
+The cost per sample is the extra of the work segment divided by the
+samples the profiler took inside it; start and stop are fixed costs.
+Writes profile.txt, profile.json and adprof-cost.md into RESULTS_DIR.
+"""
+import base64
+import bisect
+import gzip
+import json
+import statistics
+import sys
+
+
+def die(msg):
+    sys.exit("profile-report: " + msg)
+
+
+def kv(words):
+    d = {}
+    for w in words:
+        if "=" in w:
+            k, v = w.split("=", 1)
+            try:
+                d[k] = int(v)
+            except ValueError:
+                try:
+                    d[k] = float(v)
+                except ValueError:
+                    d[k] = v
+    return d
+
+
+def fit2(x1, x2, y):
+    """Least squares y = a x1 + b x2 (no constant); returns a, b."""
+    s11 = sum(a * a for a in x1)
+    s22 = sum(a * a for a in x2)
+    s12 = sum(a * b for a, b in zip(x1, x2))
+    s1y = sum(a * c for a, c in zip(x1, y))
+    s2y = sum(a * c for a, c in zip(x2, y))
+    d = s11 * s22 - s12 * s12
+    if not d:
+        return None, None
+    return (s1y * s22 - s2y * s12) / d, (s2y * s11 - s1y * s12) / d
+
+
+def spread(v):
+    """median, min, max, lower and upper quartile of a list."""
+    if not v:
+        return None
+    v = sorted(v)
+    q = statistics.quantiles(v, n=4, method="inclusive") if len(v) > 1 else [v[0]] * 3
+    return {"median": statistics.median(v), "min": v[0], "max": v[-1],
+            "q1": q[0], "q3": q[2], "n": len(v)}
+
+
+def fit(xs, ys):
+    """Least squares y = a + b x; returns a, b, r2."""
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    b = sxy / sxx if sxx else 0.0
+    a = my - b * mx
+    ss = sum((y - my) ** 2 for y in ys)
+    res = sum((y - a - b * x) ** 2 for x, y in zip(xs, ys))
+    return a, b, (1 - res / ss) if ss else 0.0
+
+
+def symbolizer(b64):
+    """A function naming kernel addresses from the guest's text symbols."""
+    syms = []
+    for line in gzip.decompress(base64.b64decode(b64)).decode().splitlines():
+        w = line.split()
+        if len(w) >= 3:
+            syms.append((int(w[0], 16), w[2] + (" " + w[3] if len(w) > 3 else "")))
+    syms.sort()
+    addrs = [a for a, _ in syms]
+
+    def name(v):
+        if v < 0x800000000000:
+            return "[user]"
+        i = bisect.bisect_right(addrs, v) - 1
+        return syms[i][1] if i >= 0 else "[?]"
+    return name
+
+
+def main():
+    log, plug, outdir, load = sys.argv[1:5]
+
+    marks, runs, info, diag, errors = [], [], {}, [], []
+    begun = False
+    syms_b64 = None
+    for line in open(log, errors="replace"):
+        w = line.split()
+        if line.startswith("ADPROF-BEGIN"):
+            begun = True
+        if line.startswith("KALLSYMS-BEGIN"):
+            syms_b64 = []
+            continue
+        if line.startswith("KALLSYMS-END"):
+            syms_b64 = "".join(syms_b64)
+            continue
+        if isinstance(syms_b64, list):
+            syms_b64.append(line.strip())
+            continue
+        if not begun or not w:
+            continue
+        if w[0] == "INSNMARK" and len(w) == 3:
+            marks.append((w[1], int(w[2])))
+        elif w[0] == "BENCH" and len(w) > 1:
+            if w[1] == "info":
+                info.update(kv(w[2:]))
+            elif w[1] == "run":
+                runs.append(kv(w[2:]))
+            elif w[1] == "diag":
+                diag.append(kv(w[2:]))
+            elif w[1] == "error":
+                errors.append(" ".join(w[2:]))
+    counts, hot = [], []
+    for line in open(plug):
+        w = line.split()
+        if w and w[0] == "marker":
+            counts.append((int(w[5]), int(w[7]), int(w[9]), int(w[11]) if len(w) > 11 else 0))
+            hot.append({})
+        elif w and w[0] == "hot" and hot:
+            hot[-1][w[1]] = int(w[2])
+    if len(counts) != len(marks):
+        die("%d markers counted by the plugin, %d INSNMARK lines on the console"
+            % (len(counts), len(marks)))
+    at = {}
+    for (label, t), (tot, user, kern, rep), h in zip(marks, counts, hot):
+        at[label] = {"insns": tot, "user": user, "kernel": kern, "rep": rep, "t": t, "hot": h}
+    funcs = symbolizer(syms_b64) if isinstance(syms_b64, str) else None
+
+    def seg(label, a, b):
+        if label + "." + a not in at or label + "." + b not in at:
+            return None
+        x, y = at[label + "." + a], at[label + "." + b]
+        return {"insns": y["insns"] - x["insns"], "user": y["user"] - x["user"],
+                "kernel": y["kernel"] - x["kernel"], "rep": y["rep"] - x["rep"],
+                "ns": y["t"] - x["t"]}
+
+    # The counter's exactness: the same loop, twice and at twice the length.
+    loops = []
+    for label, _ in marks:
+        if label.startswith("loop") and label.endswith(".0"):
+            s = seg(label[:-2], "0", "1")
+            n = int(label[:-2].split("-")[1])
+            loops.append({"label": label[:-2], "turns": n, "user": s["user"],
+                          "user_minus_2n": s["user"] - 2 * n,
+                          "kernel": s["kernel"], "insns": s["insns"]})
+
+    for r in runs:
+        r["start"] = seg(r["label"], "launch", "start")
+        r["work"] = seg(r["label"], "start", "work")
+        r["stop"] = seg(r["label"], "work", "end")
+    runs = [r for r in runs if r["start"] and r["work"] and r["stop"]]
+
+    ncpu = info.get("ncpu", 2)
+    calls = info.get("calls")
+    maxr = info.get("max_rate")
+
+    # Background: kernel instructions of the bare windows against time.
+    bare = [r for r in runs if r["tool"] == "none"]
+    if len({r["calls"] for r in bare}) < 2:
+        die("no bare windows of two lengths to fit the background on")
+    a, b, r2 = fit([r["work"]["ns"] for r in bare], [r["work"]["kernel"] for r in bare])
+    background = {"per_ms": b * 1e6, "intercept": a, "r2": r2, "n": len(bare)}
+
+    def corr(s):
+        return s["insns"] - b * s["ns"]
+
+    full = [r for r in bare if r["calls"] == calls]
+    base = {k: statistics.median(corr(r[k]) for r in full) for k in ("start", "work", "stop")}
+    base["work_user"] = statistics.median(r["work"]["user"] for r in full)
+    base["work_rep"] = statistics.median(r["work"]["rep"] for r in full)
+    base["work_ns"] = statistics.median(r["work"]["ns"] for r in full)
+    user_fixed = spread([r["work"]["user"] for r in full])
+    bare_rounds = {r["rep"]: r for r in full}
+
+    # What bpf_stats adds to each BPF program run (bpftrace and the floor
+    # count their samples with it): getppid() under an empty program.
+    stats = []
+    for rep in (1, 2, 3):
+        on = seg("cal%d-bpfstats1" % rep, "start", "work")
+        off = seg("cal%d-bpfstats0" % rep, "start", "work")
+        if on and off:
+            stats.append((corr(on) - corr(off)) / 200000)
+    bpf_stats = statistics.median(stats) if stats else 0.0
+
+    for r in runs:
+        s = r.get("w_inside")
+        if r["tool"] == "none" or not s:
+            continue
+        ew = corr(r["work"]) - base["work"]
+        r["start_extra"] = corr(r["start"]) - base["start"]
+        r["stop_extra"] = corr(r["stop"]) - base["stop"]
+        r["per_sample_raw"] = ew / s
+        r["per_sample"] = ew / s - (bpf_stats if r["tool"] in ("bpftrace", "floor") else 0)
+        r["user_per_sample"] = (r["work"]["user"] - base["work_user"]) / s
+        r["kernel_per_sample"] = r["per_sample"] - r["user_per_sample"]
+        r["rep_per_sample"] = (r["work"]["rep"] - base["work_rep"]) / s
+        br = bare_rounds.get(r["rep"])
+        if br:
+            r["slowdown"] = r["work"]["ns"] / br["work"]["ns"]
+
+    def pick(tool, rate, rep=None):
+        return [r for r in runs if r["tool"] == tool and r["rate"] == rate and
+                "per_sample" in r and (rep is None or r["rep"] == rep) and
+                r["rep"] != "sweep"]
+
+    # A tool's work per tick or poll costs by the second, not by the
+    # sample, and TCG's sample rate moves with the host's load: fit
+    # extra = per_sample * samples + per_second * duration over the rounds.
+    def split_time(rs, less):
+        if len(rs) < 3:
+            return None
+        S = [r["w_inside"] for r in rs]
+        T = [r["work"]["ns"] / 1e9 for r in rs]
+        ps, pt = fit2(S, T, [(r["per_sample"] + less) * r["w_inside"] for r in rs])
+        rs_, rt = fit2(S, T, [r["work"]["rep"] - base["work_rep"] for r in rs])
+        if ps is None:
+            return None
+        return {"per_sample": ps - less, "per_second": pt,
+                "rep_per_sample": rs_, "rep_per_second": rt}
+
+    tools = ("adprof", "perf", "bpftrace", "floor")
+    rows = []
+    for rate in sorted({1000, maxr} - {None}):
+        floor = pick("floor", rate)
+        floor_med = statistics.median(r["per_sample"] for r in floor) if floor else None
+        for tool in tools:
+            rs = pick(tool, rate)
+            if not rs:
+                continue
+            row = {"tool": tool, "rate_hz": rate, "runs": len(rs),
+                   "samples": spread([r["w_inside"] for r in rs]),
+                   "samples_per_cpu_s": statistics.median(
+                       r["w_inside"] / (r["work"]["ns"] / 1e9) / ncpu for r in rs),
+                   "insns_per_sample": spread([r["per_sample"] for r in rs]),
+                   "insns_per_sample_raw": spread([r["per_sample_raw"] for r in rs]),
+                   "user_per_sample": spread([r["user_per_sample"] for r in rs]),
+                   "kernel_per_sample": spread([r["kernel_per_sample"] for r in rs]),
+                   "rep_per_sample": spread([r["rep_per_sample"] for r in rs]),
+                   "start_insns": spread([r["start_extra"] for r in rs]),
+                   "stop_insns": spread([r["stop_extra"] for r in rs]),
+                   "slowdown": spread([r["slowdown"] for r in rs if "slowdown" in r]),
+                   "lost": sum(r.get("lost", 0) for r in rs),
+                   "failed": sum(1 for r in rs if r.get("rc", 0))}
+            med = row["insns_per_sample"]["median"]
+            row["above_floor"] = med - floor_med if floor_med is not None else None
+            row["fit"] = split_time(rs, bpf_stats if tool in ("bpftrace", "floor") else 0)
+            if tool == "adprof":
+                row["wire_bytes_per_sample"] = statistics.median(
+                    r["w_wire_bytes"] / r["samples"] for r in rs)
+                row["file_bytes_per_sample"] = statistics.median(
+                    r["w_file_bytes"] / r["samples"] for r in rs)
+            elif tool == "perf":
+                row["file_bytes_per_sample"] = statistics.median(
+                    r["bytes"] / r["samples"] for r in rs)
+                row["throttle"] = sum(r.get("throttle", 0) for r in rs)
+            elif tool == "bpftrace":
+                row["keys"] = statistics.median(r["keys"] for r in rs)
+                row["file_bytes_per_sample"] = statistics.median(
+                    r["bytes"] / r["samples"] for r in rs)
+            rows.append(row)
+
+    # The stop's growth with the samples, between the two rates of each
+    # round: work a tool leaves for its exit (perf's drain and build-id
+    # pass over its file, bpftrace's printing of more keys).
+    deferred = []
+    if maxr and maxr != 1000:
+        for tool in tools:
+            v = []
+            for lo in pick(tool, 1000):
+                hi = pick(tool, maxr, lo["rep"])
+                if hi and hi[0]["w_inside"] != lo["w_inside"]:
+                    v.append((hi[0]["stop_extra"] - lo["stop_extra"]) /
+                             (hi[0]["w_inside"] - lo["w_inside"]))
+            if v:
+                deferred.append({"tool": tool, "per_sample": spread(v),
+                                 "stop_1k": spread([r["stop_extra"] for r in pick(tool, 1000)]),
+                                 "stop_max": spread([r["stop_extra"] for r in pick(tool, maxr)])})
+
+    # The sweep: samples per second and CPU against -F, and loss.
+    sweep = []
+    for r in runs:
+        if r["rep"] != "sweep":
+            continue
+        secs = r["work"]["ns"] / 1e9
+        e = {"tool": r["tool"], "rate_hz": r["rate"], "samples": r.get("samples", 0),
+             "lost": r.get("lost", 0), "gaps": r.get("gaps", 0),
+             "overruns": r.get("overruns", 0), "throttle": r.get("throttle", 0),
+             "rc": r.get("rc", 0),
+             "per_cpu_s": r.get("w_inside", 0) / secs / ncpu}
+        e["lossless"] = (e["rc"] == 0 and not e["lost"] and not e["gaps"] and
+                         not e["overruns"] and e["samples"] > 0)
+        sweep.append(e)
+
+    # Where adprof's cost goes: per sample taken inside the workload.
+    cal = {}
+    for what, n in (("write", 8 << 20), ("read", 100)):
+        v = []
+        for rep in (1, 2, 3):
+            x = seg("cal%d-%s-%s" % (rep, what, "tmpfs" if what == "write" else "maps"),
+                    "start", "work")
+            y = seg("cal%d-%s-null" % (rep, what), "start", "work")
+            if x and y:
+                v.append((corr(x) - corr(y)) / n)
+        cal[what] = spread(v)
+    parts = []
+    for rate in sorted({1000, maxr} - {None}):
+        p = {"rate_hz": rate}
+        for tool in ("kernel", "sink", "adprof"):
+            rs = pick(tool, rate)
+            if not rs:
+                continue
+            p[tool] = {
+                "runs": len(rs),
+                "inside": statistics.median(r["w_inside"] for r in rs),
+                "per_sample": spread([r["per_sample"] for r in rs]),
+                "user_per_sample": spread([r["user_per_sample"] for r in rs]),
+                "records_per_sample": statistics.median(
+                    (r["samples"] + r.get("comm", 0)) / r["samples"] for r in rs),
+                "fit": split_time(rs, 0),
+            }
+            if tool == "adprof":
+                p[tool]["maps_inside"] = statistics.median(r["w_maps_inside"] for r in rs)
+                p[tool]["file_bytes_inside"] = statistics.median(
+                    r["w_file_bytes"] * r["w_inside"] / r["samples"] for r in rs)
+                p[tool]["stop_insns"] = spread([r["stop_extra"] for r in rs])
+            if tool == "sink":
+                p[tool]["wire_bytes_per_sample"] = statistics.median(
+                    r["bytes"] / r["samples"] for r in rs)
+                p[tool]["overruns"] = sum(r.get("overruns", 0) for r in rs)
+        for d in diag:
+            if d.get("rate") == rate and d.get("msgs"):
+                p["syscalls_per_msg"] = {k: round(v / d["msgs"], 2) for k, v in d.items()
+                                         if k in ("recvmsg", "poll", "write", "openat", "read", "wait4")}
+                p["syscalls_run"] = d
+        parts.append(p)
+
+    # The breakdown by function: the work segment's hot blocks (those
+    # counted at the .work marker), named by the guest's kallsyms.
+    by_func = []
+    if funcs:
+        def fn_counts(r):
+            c = {}
+            for k, v in at[r["label"] + ".work"]["hot"].items():
+                name = "[other blocks]" if k == "other" else funcs(int(k, 16))
+                c[name] = c.get(name, 0) + v
+            return c
+        bare_fn = [fn_counts(r) for r in full]
+        for rate in sorted({1000, maxr} - {None}):
+            cols = {}
+            for tool in ("floor", "kernel", "sink", "adprof", "perf", "bpftrace"):
+                rs = pick(tool, rate)
+                if not rs:
+                    continue
+                per = [fn_counts(r) for r in rs]
+                names = set().union(*per, *bare_fn)
+                cols[tool] = {n: statistics.median(
+                    (p.get(n, 0) - statistics.median(b.get(n, 0) for b in bare_fn)) / r["w_inside"]
+                    for p, r in zip(per, rs)) for n in names}
+            by_func.append({"rate_hz": rate, "per_sample": cols})
+
+    res = {"guest": {"ncpu": ncpu, "reps": info.get("reps"), "calls": calls,
+                     "perf": info.get("perf"), "bpftrace": info.get("bpftrace"),
+                     "max_rate_hz": maxr, "sweep": info.get("sweep"),
+                     "perf_event_max_sample_rate": info.get("max_sample_rate")},
+           "host_load_at_end": load.strip(),
+           "counter_check": loops, "bare_window_user_insns": user_fixed,
+           "background": background, "baseline": base,
+           "bpf_stats_per_run": bpf_stats, "bpf_stats_calibration": stats,
+           "table": rows, "stop_growth": deferred, "by_function": by_func, "sweep": sweep, "calibration": cal, "breakdown": parts,
+           "errors": errors, "runs": runs}
+    json.dump(res, open(outdir + "/profile.json", "w"), indent=1)
+    write_txt(outdir + "/profile.txt", res)
+    write_md(outdir + "/adprof-cost.md", res)
+    print(open(outdir + "/profile.txt").read())
+
+
+def fmt(s, f="%.0f"):
+    if not s:
+        return "-"
+    return (f + " [" + f + ".." + f + "]") % (s["median"], s["min"], s["max"])
+
+
+def mega(s):
+    return "%.1f" % (s["median"] / 1e6) if s else "-"
+
+
+def write_txt(path, res):
+    g = res["guest"]
+    with open(path, "w") as f:
+        p = lambda *a: print(*a, file=f)
+        p("adprof profiler benchmark in guest instructions (insn TCG plugin)")
+        p("QEMU/TCG, one thread, %s vCPUs; workload spinfix -t 2 %s (fixed work); %s rounds"
+          % (g["ncpu"], g["calls"], g["reps"]))
+        p("perf: %s; bpftrace: %s; host load at the end: %s"
+          % (g["perf"], g["bpftrace"], res["host_load_at_end"]))
+        p("")
+        p("Cost per sample = (instructions during the workload with the tool - without it,")
+        p("both corrected for background) / samples the tool took during the workload;")
+        p("median [min..max] over rounds. >floor: above the floor's median at that rate.")
+        p("user/kernel: the cost's split by address; rep: how much of it are iterations")
+        p("of rep-prefixed string instructions (memset, clear_page, copies), which TCG")
+        p("counts once per iteration. start/stop: the tool's fixed costs,")
+        p("launching it until the workload starts, and from the workload's end until it")
+        p("has exited, in millions of instructions (medians, less the bare run's).")
+        p("slowdown: wall time of the workload against the bare one of the same round.")
+        p("%-8s %6s %7s %21s %6s %5s %6s %5s %7s %7s %19s %9s" % (
+            "tool", "rate", "samples", "insns/sample", ">floor", "user", "kernel", "rep",
+            "start M", "stop M", "slowdown", "bytes/smp"))
+        for r in res["table"]:
+            bps = r.get("file_bytes_per_sample")
+            if r["tool"] == "adprof":
+                bps = "%.1f/%.1f" % (r["wire_bytes_per_sample"], r["file_bytes_per_sample"])
+            elif bps is not None:
+                bps = "%.2f" % bps
+            p("%-8s %6d %7.0f %21s %6s %5.0f %6.0f %5.0f %7s %7s %19s %9s" % (
+              r["tool"], r["rate_hz"], r["samples"]["median"], fmt(r["insns_per_sample"]),
+              "%.0f" % r["above_floor"] if r["above_floor"] is not None else "-",
+              r["user_per_sample"]["median"], r["kernel_per_sample"]["median"],
+              r["rep_per_sample"]["median"],
+              mega(r["start_insns"]), mega(r["stop_insns"]),
+              fmt(r["slowdown"], "%.3f"), bps or "-"))
+        p("")
+        p("adprof: adprofctl record -F F -o FILE (tmpfs); perf: perf record -a -e cpu-clock -F F;")
+        p("bpftrace: profile:hz:F { @[pid, reg(\"ip\")] = count(); }; floor: profile:hz:F { }.")
+        p("Samples: adprof's by their times, perf's between the exec of the insnmark")
+        p("processes around the workload, bpftrace's and the floor's the BPF program's")
+        p("run count (kernel.bpf_stats_enabled, read just outside the workload); the")
+        p("%.0f instructions bpf_stats adds to each run are taken out of their costs" % res["bpf_stats_per_run"])
+        p("(measured: getppid() under an empty tracepoint program, with and without).")
+        p("bytes/smp: adprof netlink/file, perf perf.data, bpftrace its printed map.")
+        p("")
+        p("Per sample and per second: the same extra instructions fitted over the rounds")
+        p("as a*samples + b*seconds of workload (TCG's sample rate follows the host's")
+        p("load, so work done per tick or poll shows as a per-second cost):")
+        p("  %-8s %6s %12s %14s %14s %12s" % ("tool", "rate", "per sample", "M per second",
+                                             "rep/sample", "rep M/s"))
+        for r in res["table"]:
+            ft = r.get("fit")
+            if ft:
+                p("  %-8s %6d %12.0f %14.2f %14.0f %12.2f" % (
+                  r["tool"], r["rate_hz"], ft["per_sample"], ft["per_second"] / 1e6,
+                  ft["rep_per_sample"], ft["rep_per_second"] / 1e6))
+        p("")
+        if res["stop_growth"]:
+            p("Stop cost, %d Hz and %s Hz (M insns), and its growth per sample taken, pairing"
+              % (1000, g["max_rate_hz"]))
+            p("the two rates of each round: the work a tool defers to its exit. Add it to the")
+            p("cost while sampling for a per-sample cost that includes it:")
+            for d in res["stop_growth"]:
+                while_max = [r for r in res["table"] if r["tool"] == d["tool"] and
+                             r["rate_hz"] == g["max_rate_hz"]]
+                p("  %-8s stop %7s / %7s M   growth %21s insns/sample%s" % (
+                  d["tool"], mega(d["stop_1k"]), mega(d["stop_max"]), fmt(d["per_sample"]),
+                  "  (all-in at %s Hz: %.0f)" % (g["max_rate_hz"],
+                  while_max[0]["insns_per_sample"]["median"] + d["per_sample"]["median"])
+                  if while_max else ""))
+            p("")
+        p("Spread: IQR of insns/sample; samples per second of workload and CPU:")
+        for r in res["table"]:
+            s = r["insns_per_sample"]
+            p("  %-8s %6d  IQR %.0f..%.0f  samples/cpu/s %.0f%s%s" % (
+              r["tool"], r["rate_hz"], s["q1"], s["q3"], r["samples_per_cpu_s"],
+              "  lost %d" % r["lost"] if r["lost"] else "",
+              "  FAILED runs %d" % r["failed"] if r["failed"] else ""))
+        p("")
+        p("Counter check: user instructions between two markers around N turns of a")
+        p("2-instruction loop (expected 2N + 2: the mov and one marker):")
+        for l in res["counter_check"]:
+            p("  %-16s N=%-9d user %-10d (2N%+d)  kernel %d (interrupts meanwhile)" % (
+              l["label"], l["turns"], l["user"], l["user_minus_2n"], l["kernel"]))
+        u = res["bare_window_user_insns"]
+        p("  bare workload: user instructions %d..%d over %d runs"
+          % (u["min"], u["max"], u["n"]))
+        bg = res["background"]
+        p("")
+        p("Background: kernel instructions of the bare workload = %.0f + %.0f per ms"
+          % (bg["intercept"], bg["per_ms"]))
+        p("  (R^2 %.3f over %d runs at two lengths); each segment is corrected by -%.0f/ms."
+          % (bg["r2"], bg["n"], bg["per_ms"]))
+        p("")
+        p("Sweep (one run each; the benchmark's high rate: %s Hz):" % g["max_rate_hz"])
+        for e in res["sweep"]:
+            p("  %-7s %7d Hz  %-8s %6.0f samples/cpu/s  lost %d gaps %d overruns %d throttle %d" % (
+              e["tool"], e["rate_hz"], "lossless" if e["lossless"] else "LOSSY",
+              e["per_cpu_s"], e["lost"], e["gaps"], e["overruns"], e["throttle"]))
+        for e in res["errors"]:
+            p("  error: " + e)
+
+
+def write_md(path, res):
+    g = res["guest"]
+    cal = res["calibration"]
+    with open(path, "w") as f:
+        p = lambda *a: print(*a, file=f)
+        p("# Where adprof's cost goes")
+        p("")
+        p("Written by `bench/profile` (see `bench/profile-report.py`); %s rounds, one boot,"
+          % g["reps"])
+        p("QEMU/TCG with one thread, 2 vCPUs, `spinfix -t 2 %s`." % g["calls"])
+        p("")
+        p("Method: guest instructions counted by the insn TCG plugin during the workload")
+        p("(insnmark before and after it), corrected for background that grows with")
+        p("wall time and less the bare workload's, divided by the samples adprof took")
+        p("during the workload (their CLOCK_MONOTONIC times against insnmark's).")
+        p("Three configurations, alternating with the others in every round:")
+        p("")
+        p("- **kernel**: `adprofctl start --detach --max-bufs 1024`, nobody subscribed:")
+        p("  the cpu-clock overflow handler writes the per-CPU buffers and the tick")
+        p("  rotates them onto the list, where they stay (the stream worker finds no")
+        p("  listener). A subscriber takes them after the window, when the session stops.")
+        p("- **sink**: the same with `nlsink` subscribed all along, which only recv()s")
+        p("  each message into memory touched in advance: adds the stream worker,")
+        p("  building and multicasting the messages, and the socket receive.")
+        p("- **record**: `adprofctl record -o /tmp/a.data` (tmpfs), the benchmark's own")
+        p("  adprof run: adds libnl's receive and parse, the sequence and pid")
+        p("  bookkeeping, `/proc/PID/maps` snapshots and stdio writes to the file.")
+        p("")
+        p("Reading it. The stage medians come from different rounds, whose host load")
+        p("set TCG's sample rate, so work done per tick (rotation, allocating the next")
+        p("buffer, waking the stream worker and adprofctl) weighs differently per sample")
+        p("in each: the fitted columns split every configuration's instructions into a")
+        p("per-sample and a per-second part over the rounds, and are the better split.")
+        p("In the table by function, the floor's column is the cpu-clock sampling")
+        p("interrupt itself (hrtimer, perf core, an empty BPF program), which every tool")
+        p("pays; `adprof_prof_sample` and `ktime_get_mono_fast_ns` (with the extra")
+        p("`read_hpet`: the guest's clocksource is the HPET) are adprof's own handler;")
+        p("`clear_page_erms` is the zeroing of the buffer adprof allocates per tick and")
+        p("CPU (Debian's kernel has init_on_alloc), sized for the nominal rate (2 x F x")
+        p("tick) while TCG delivers fewer samples, and counted by TCG once per byte")
+        p("(rep stosb); `copy_user_enhanced_fast_string` and `memset_erms` in sink and")
+        p("record are the socket copies (adprofctl peeks, then reads: two recvmsg per")
+        p("message) and the zeroing of the messages; `[user]` is adprofctl's own code.")
+        p("")
+        p("Calibrations in the same boot: writing to tmpfs in 4 KiB writes costs %s"
+          % ("%.2f insns/byte" % cal["write"]["median"] if cal.get("write") else "?"))
+        p("(dd to tmpfs against /dev/null); reading a small /proc/PID/maps (busybox cat)")
+        p("costs %s insns (against reading /dev/null)." %
+          ("%.0f" % cal["read"]["median"] if cal.get("read") else "?"))
+        p("")
+        for part in res["breakdown"]:
+            k, s, r = part.get("kernel"), part.get("sink"), part.get("adprof")
+            if not (k and s and r):
+                continue
+            rate = part["rate_hz"]
+            km, sm, rm = (x["per_sample"]["median"] for x in (k, s, r))
+            ku, su, ru = (x["user_per_sample"]["median"] for x in (k, s, r))
+            writes = cal["write"]["median"] * r["file_bytes_inside"] / r["inside"] if cal.get("write") else None
+            maps = cal["read"]["median"] * r["maps_inside"] / r["inside"] if cal.get("read") else None
+            p("## %d Hz per CPU" % rate)
+            p("")
+            p("Samples inside the workload (median): kernel %d, sink %d, record %d;"
+              % (k["inside"], s["inside"], r["inside"]))
+            p("%.3f records per sample (comm records)." % r["records_per_sample"])
+            p("")
+            kf, sf, rf = (x["fit"] or {"per_sample": 0, "per_second": 0} for x in (k, s, r))
+            p("insns/sample: the medians over rounds; fitted: the same instructions as")
+            p("a per-sample part and a per-second part (ticks, polls).")
+            p("")
+            p("| stage | insns/sample | of it user | fitted per sample | fitted M/s | how |")
+            p("| --- | ---: | ---: | ---: | ---: | --- |")
+            p("| overflow handler + tick rotation | %.0f | %.0f | %.0f | %.2f | kernel %s |" % (
+              km, ku, kf["per_sample"], kf["per_second"] / 1e6, fmt(k["per_sample"])))
+            p("| stream worker, netlink send, socket receive | %.0f | %.0f | %.0f | %.2f | sink - kernel (sink %s) |"
+              % (sm - km, su - ku, sf["per_sample"] - kf["per_sample"],
+                 (sf["per_second"] - kf["per_second"]) / 1e6, fmt(s["per_sample"])))
+            p("| `adprofctl record` | %.0f | %.0f | %.0f | %.2f | record - sink (record %s) |"
+              % (rm - sm, ru - su, rf["per_sample"] - sf["per_sample"],
+                 (rf["per_second"] - sf["per_second"]) / 1e6, fmt(r["per_sample"])))
+            if writes is not None:
+                p("| of it: file writes (tmpfs) | ~%.0f | | | | %.0f bytes written in the window x %.2f insns/byte |"
+                  % (writes, r["file_bytes_inside"], cal["write"]["median"]))
+            if maps is not None:
+                p("| of it: /proc/PID/maps reads | ~%.0f | | | | %.1f reads in the window x %.0f insns |"
+                  % (maps, r["maps_inside"], cal["read"]["median"]))
+            if writes is not None and maps is not None:
+                p("| of it: the rest (receive loop, libnl, bookkeeping) | ~%.0f | | | | |"
+                  % (rm - sm - writes - maps))
+            p("| total during the workload | %.0f | %.0f | %.0f | %.2f | |" % (
+              rm, ru, rf["per_sample"], rf["per_second"] / 1e6))
+            p("")
+            p("After the workload, stopping (the last batches, the maps of every process")
+            p("seen, closing the file) costs %.1f M instructions once." % (r["stop_insns"]["median"] / 1e6))
+            p("")
+            for bf in res["by_function"]:
+                if bf["rate_hz"] != rate:
+                    continue
+                cols = [t for t in ("floor", "kernel", "sink", "adprof", "perf", "bpftrace")
+                        if t in bf["per_sample"]]
+                if not cols:
+                    continue
+                names = set()
+                for t in ("kernel", "sink", "adprof"):
+                    if t in bf["per_sample"]:
+                        top = sorted(bf["per_sample"][t].items(), key=lambda x: -x[1])[:14]
+                        names |= {n for n, v in top if v >= 10}
+                names = sorted(names, key=lambda n: -bf["per_sample"].get("adprof", {}).get(n, 0))
+                p("By function (hot blocks of the plugin, instructions per sample above the")
+                p("bare workload's, median over rounds; columns: the floor, the three")
+                p("configurations, and perf and bpftrace for comparison):")
+                p("")
+                p("| function | " + " | ".join(c if c != "adprof" else "record" for c in cols) + " |")
+                p("| --- |" + " ---: |" * len(cols))
+                for n in names:
+                    p("| `%s` | " % n + " | ".join("%.0f" % bf["per_sample"][c].get(n, 0) for c in cols) + " |")
+                p("| all of them | " + " | ".join("%.0f" % sum(bf["per_sample"][c].get(n, 0) for n in names)
+                                                 for c in cols) + " |")
+                p("| everything | " + " | ".join("%.0f" % sum(bf["per_sample"][c].values()) for c in cols) + " |")
+                p("")
+            if "syscalls_per_msg" in part:
+                p("`perf stat` of the syscalls of one `adprofctl record` (children included),")
+                p("per SAMPLES message: %s (%d messages)." % (
+                  ", ".join("%s %.2f" % kv for kv in sorted(part["syscalls_per_msg"].items())),
+                  part["syscalls_run"]["msgs"]))
+                p("")
+
+
+if __name__ == "__main__":
+    main()

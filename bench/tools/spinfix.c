@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * spinfix: a fixed amount of CPU-bound work for bench/profile. Like
+ * tests/tools/spin, but it stops after a number of calls, not after a
+ * time, so every run executes the same user instructions and a profiler's
+ * cost shows as the instructions (and time) it adds.
+ *
+ *   spinfix [-t THREADS] CALLS
+ *
+ * Each of THREADS threads (default 2) makes CALLS calls of
+ * bench_spin_hot(), 2,000,000 turns of an LCG each, as spin's hot
+ * function does. Prints "spinfix: T threads, C calls each" at the end.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static unsigned long calls;
+
+__attribute__((noinline))
+unsigned long bench_spin_hot(unsigned long x)
+{
+	unsigned long i;
+
+	for (i = 0; i < 2000000; i++) {
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+		__asm__ volatile("" : "+r"(x));
+	}
+	return x;
+}
+
+static void *spin_thread(void *arg)
+{
+	unsigned long x = (unsigned long)arg, i;
+
+	for (i = 0; i < calls; i++)
+		x = bench_spin_hot(x);
+	return (void *)x;
+}
+
+int main(int argc, char **argv)
+{
+	int c, i, nthreads = 2;
+	pthread_t *th;
+
+	while ((c = getopt(argc, argv, "t:")) != -1) {
+		switch (c) {
+		case 't':
+			nthreads = atoi(optarg);
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (optind != argc - 1 || nthreads < 1 || nthreads > 256)
+		goto usage;
+	calls = strtoul(argv[optind], NULL, 0);
+
+	th = calloc(nthreads, sizeof(*th));
+	if (!th)
+		return 1;
+	for (i = 0; i < nthreads; i++)
+		if (pthread_create(&th[i], NULL, spin_thread, (void *)(long)(i + 1))) {
+			perror("pthread_create");
+			return 1;
+		}
+	for (i = 0; i < nthreads; i++)
+		pthread_join(th[i], NULL);
+	printf("spinfix: %d threads, %lu calls each\n", nthreads, calls);
+	free(th);
+	return 0;
+
+usage:
+	fprintf(stderr, "usage: spinfix [-t THREADS] CALLS\n");
+	return 2;
+}
