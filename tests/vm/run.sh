@@ -11,7 +11,9 @@
 # Usage: tests/vm/run.sh [--demo] [--only PATTERN] [--tap FILE] [--results DIR]
 # A test may print a file between "# FILE-BEGIN NAME" and "# FILE-END"
 # (each line behind "# "); it is saved as DIR/NAME (default $vm/results).
-# Env:   KVER, VM_TIMEOUT (s, default 900), VM_SMP (default 2)
+# Env:   KVER, VM_TIMEOUT (s, default 900), VM_SMP (default 2), VM_APPEND
+#        (more kernel arguments), VM_QEMU_ARGS (more QEMU arguments, e.g. -s
+#        for gdb)
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/common.sh"
 
@@ -119,7 +121,10 @@ append+=" softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=60"
 # is freed, and debug caches have no per-CPU slabs, so /proc/slabinfo counts
 # them exactly (the leak check of 80-stress.sh).
 append+=" slub_debug=Z,kmalloc-*"
-append+=" adprof.run=$mode${only:+ adprof.only=$only} ${VM_APPEND:-}"
+append+=" adprof.run=$mode${only:+ adprof.only=$only}"
+# A hung test dumps where its tasks wait before QEMU is killed (init).
+[ "$timeout_s" -le 120 ] || append+=" adprof.test_timeout=$((timeout_s - 60))"
+append+=" ${VM_APPEND:-}"
 log "booting $KVER under QEMU/TCG (timeout ${timeout_s}s, log $log)"
 start=$(date +%s)
 set +e
@@ -129,7 +134,8 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-kernel "$kernel" -initrd "$vm/initramfs.gz" -append "$append" \
 	-device edu -device virtio-rng-pci,vectors=4 -device virtio-serial-pci,vectors=256 \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	</dev/null 2>&1 | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$log" |
+	${VM_QEMU_ARGS:-} \
+	</dev/null 2>&1 | sed -u 's/\r//g; s/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$log" |
 	if [ "$mode" = demo ]; then sed -un '/ADPROF-BEGIN$/,/^ADPROF-DMESG-BEGIN/p' | grep --line-buffered -v 'ADPROF-'; else cat >/dev/null; fi
 qrc=${PIPESTATUS[0]}
 set -e
