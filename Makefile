@@ -16,7 +16,10 @@ export KVER
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
-.PHONY: all module userspace deps kunit kunit-sanitize vm-test fuzz stress unload-cycles privileges check demo \
+# The debug kernel's series: KVER's (6.1.0-57-amd64 -> 6.1) unless given.
+DEBUG_SERIES ?= $(word 1,$(subst ., ,$(KVER))).$(word 2,$(subst ., ,$(KVER)))
+
+.PHONY: all module userspace deps kunit kunit-sanitize vm-test debug-kernel fuzz stress unload-cycles privileges check demo \
 	deps-6.12 check-all dkms install \
 	sparse checkpatch clean help
 
@@ -40,6 +43,10 @@ kunit-sanitize: deps
 vm-test: deps all
 	$(MAKE) -C userspace adprofctl.static
 	tests/vm/run.sh
+
+# The debug guest kernel (tests/vm/debug.config), built once into the cache.
+debug-kernel: deps
+	scripts/debug-kernel.sh $(DEBUG_SERIES)
 
 fuzz: deps all
 	$(MAKE) -C userspace adprofctl.static
