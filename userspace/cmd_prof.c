@@ -131,6 +131,12 @@ static int info_reply(struct nlattr **tb, void *arg)
 		else
 			printf("backend %s\n", nla_get_string(tb[ADPROF_A_BACKEND]));
 	}
+	if (tb[ADPROF_A_FREQ]) {
+		if (j)
+			json_u64(j, "freq", nla_get_u32(tb[ADPROF_A_FREQ]));
+		else
+			printf("freq %" PRIu32 "\n", nla_get_u32(tb[ADPROF_A_FREQ]));
+	}
 	if (tb[ADPROF_A_OWNER]) {
 		owner = nla_get_u32(tb[ADPROF_A_OWNER]);
 		if (j)
