@@ -71,6 +71,7 @@ static struct {
 	uint64_t kernel, user;
 	uint64_t cpu[MAX_CPUS];
 	int64_t next_seq[MAX_CPUS];	/* -1: no message yet */
+	uint64_t first_ns[MAX_CPUS];	/* time of the CPU's first sample */
 	uint64_t last_ns[MAX_CPUS];	/* time of the CPU's last sample */
 	uint64_t ivl[IVL_SLOTS], intervals, backwards;
 	struct pident pids[MAX_PIDS];
@@ -116,6 +117,8 @@ static void interval(uint32_t cpu, uint64_t t)
 {
 	uint64_t d;
 
+	if (!st.first_ns[cpu])
+		st.first_ns[cpu] = t;
 	if (st.last_ns[cpu]) {
 		if (t < st.last_ns[cpu]) {
 			st.backwards++;
@@ -309,6 +312,11 @@ static void summary(void)
 	for (i = 0; i < MAX_CPUS; i++)
 		if (st.cpu[i])
 			printf("cpu%u %" PRIu64 "\n", i, st.cpu[i]);
+	/* From a CPU's first sample to its last: how long it was sampled. */
+	for (i = 0; i < MAX_CPUS; i++)
+		if (st.cpu[i])
+			printf("cpu%u_span_ms %" PRIu64 "\n", i,
+			       (st.last_ns[i] - st.first_ns[i]) / 1000000);
 	printf("intervals %" PRIu64 "\nbackwards %" PRIu64 "\n",
 	       st.intervals, st.backwards);
 	for (i = 0, n = 0; st.intervals && i < IVL_SLOTS; i++) {
@@ -321,6 +329,16 @@ static void summary(void)
 			printf("interval_median_us %u\n", i * IVL_STEP_NS / 1000);
 		break;
 	}
+	/*
+	 * The most common interval: a timer the host runs late makes
+	 * intervals of every length, those on time are all the period.
+	 * The last slot (longer ones) does not count.
+	 */
+	for (i = 1, n = 0; st.intervals && i < IVL_SLOTS - 1; i++)
+		if (st.ivl[i] > st.ivl[n])
+			n = i;
+	if (st.intervals)
+		printf("interval_mode_us %u\n", (unsigned int)n * IVL_STEP_NS / 1000);
 	for (i = 0; i < st.npids; i++)
 		if (!top || st.pids[i].n > top->n)
 			top = &st.pids[i];
