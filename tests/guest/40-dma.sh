@@ -128,8 +128,12 @@ INJ=$DBG/inject_dma_fault
 adprofctl watch-irq -t 6 >/tmp/dma.watch 2>&1 &
 watch=$!
 sleep 1
-check "report a write fault at 0x3000 and a read fault at 0x5000" \
-	sh -c "echo '1 0x3000 write' >$INJ && echo '1 0x5000 read' >$INJ"
+# The second fault once the first one's event is out: one reported before
+# then would be folded into the same event (its COUNT), as documented.
+check "report a write fault at 0x3000, its event, then a read fault at 0x5000" \
+	sh -c "echo '1 0x3000 write' >$INJ &&
+	       i=0; until grep -q 'iova 0x3000' /tmp/dma.watch || [ \$i -ge 50 ]; do sleep 0.1; i=\$((i + 1)); done &&
+	       echo '1 0x5000 read' >$INJ"
 wait $watch
 diag /tmp/dma.watch
 expect "one DMA_FAULT event for the write" '^1$' \
