@@ -7,7 +7,8 @@
 # The second LTS kernel (6.12: headers and an -unsigned image, ~150 MB) is
 # installed only when asked: KVER names a kernel that is not installed
 # (make check KVER=6.12.117+deb12-amd64), or ADPROF_KERNELS lists a series
-# (make deps-6.12, make check-all). A plain 'make check' stays on 6.1.
+# (make deps-6.12, make check, whose 'other' stage boots it, make
+# check-all). make demo and make vm-test stay on 6.1.
 set -euo pipefail
 
 pkgs=(
