@@ -125,7 +125,7 @@ static int adprof_event_send(struct adprof_dev *adev, struct adprof_vec *vec,
 	     nla_put_u32(skb, ADPROF_A_DMA_FLAGS, snap->pending_flags)))
 		goto err_free;
 	genlmsg_end(skb, hdr);
-	return adprof_nl_multicast(skb, ADPROF_MCGRP_IRQ_IDX);
+	return adprof_nl_multicast(skb, ADPROF_MCGRP_IRQ_IDX, GFP_ATOMIC);
 
 err_free:
 	nlmsg_free(skb);

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <linux/rcupdate.h>
 #include <linux/rwsem.h>
 #include <net/genetlink.h>
 
@@ -321,8 +322,11 @@ struct genl_family adprof_family __ro_after_init = {
 /*
  * Multicast group ids are freed when the family is unregistered and may go
  * to another family; events still being flushed by the subsystems must not
- * follow. adprof_nl_live_sem protects adprof_nl_live: readers send, the
- * writer (module exit) closes the gate before unregistering.
+ * follow. adprof_nl_live says whether they may. Senders that may sleep
+ * read it under adprof_nl_live_sem, those that may not (the IRQ events'
+ * bottom halves) under rcu_read_lock(); the writer (module exit) clears it
+ * under the semaphore, then waits for an RCU grace period, before
+ * unregistering.
  */
 static DECLARE_RWSEM(adprof_nl_live_sem);
 static bool adprof_nl_live;
@@ -331,21 +335,30 @@ static bool adprof_nl_live;
  * adprof_nl_multicast() - send a notification to one of the family's groups
  * @skb: a complete message; consumed
  * @group: ADPROF_MCGRP_*_IDX
- *
- * Process context: may sleep.
+ * @gfp: GFP_KERNEL in process context, GFP_ATOMIC where it may not sleep
  *
  * Return: 0, -ESRCH when nobody listens, -ESHUTDOWN once the family is
  * going away, or another negative errno from the send.
  */
-int adprof_nl_multicast(struct sk_buff *skb, enum adprof_mcgrp group)
+int adprof_nl_multicast(struct sk_buff *skb, enum adprof_mcgrp group,
+			gfp_t gfp)
 {
 	int err = -ESHUTDOWN;
 
+	if (!gfpflags_allow_blocking(gfp)) {
+		rcu_read_lock();
+		if (READ_ONCE(adprof_nl_live))
+			err = genlmsg_multicast(&adprof_family, skb, 0, group,
+						gfp);
+		else
+			nlmsg_free(skb);
+		rcu_read_unlock();
+		return err;
+	}
 	might_sleep();
 	down_read(&adprof_nl_live_sem);
 	if (adprof_nl_live)
-		err = genlmsg_multicast(&adprof_family, skb, 0, group,
-					GFP_KERNEL);
+		err = genlmsg_multicast(&adprof_family, skb, 0, group, gfp);
 	else
 		nlmsg_free(skb);
 	up_read(&adprof_nl_live_sem);
@@ -390,7 +403,7 @@ int adprof_nl_init(void)
 	if (err)
 		goto err_notifier;
 	down_write(&adprof_nl_live_sem);
-	adprof_nl_live = true;
+	WRITE_ONCE(adprof_nl_live, true);
 	up_write(&adprof_nl_live_sem);
 	return 0;
 
@@ -408,8 +421,9 @@ err_notifier:
 void adprof_nl_exit(void)
 {
 	down_write(&adprof_nl_live_sem);
-	adprof_nl_live = false;
+	WRITE_ONCE(adprof_nl_live, false);
 	up_write(&adprof_nl_live_sem);
+	synchronize_rcu();	/* the senders that may not sleep */
 	genl_unregister_family(&adprof_family);
 	netlink_unregister_notifier(&adprof_nl_notifier);
 }

@@ -30,7 +30,8 @@ static inline bool adprof_nl_require(struct genl_info *info, int attr)
 	return true;
 }
 
-int adprof_nl_multicast(struct sk_buff *skb, enum adprof_mcgrp group);
+int adprof_nl_multicast(struct sk_buff *skb, enum adprof_mcgrp group,
+			gfp_t gfp);
 int adprof_nl_init(void);
 void adprof_nl_exit(void);
 

@@ -403,7 +403,7 @@ static int adprof_prof_send(struct adprof_prof_cpu *c, struct adprof_buf *b)
 	genlmsg_end(skb, hdr);
 
 	c->seq++;
-	err = adprof_nl_multicast(skb, ADPROF_MCGRP_SAMPLES_IDX);
+	err = adprof_nl_multicast(skb, ADPROF_MCGRP_SAMPLES_IDX, GFP_KERNEL);
 	if (err) {
 		atomic64_inc(&adprof_stream_errors);
 		atomic64_add(n, &adprof_stream_error_samples);
