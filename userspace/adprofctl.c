@@ -89,13 +89,20 @@ static const struct adp_cmd cmds[] = {
 	  "  -o FILE      output file\n"
 	  "  other options as for start" },
 	{ "report", cmd_report,
-	  "[--format text|json|folded] [--top N] [--kallsyms FILE] [FILE]",
+	  "[--format text|json|folded] [--top N] [--kallsyms FILE]\n"
+	  "[--no-children] [--callers FUNC] [--callees FUNC] [FILE]",
 	  "Summarize a recording (default adprof.data).\n"
 	  "Totals, user/kernel split, top processes and functions; kernel\n"
 	  "addresses named with /proc/kallsyms, user ones with the processes'\n"
-	  "ELF symbols. folded prints 'comm;function count' for flamegraph.pl,\n"
-	  "or with call stacks 'comm;root;...;leaf count'.\n"
-	  "  --top N      rows per table (default 10)" },
+	  "ELF symbols. With call stacks, functions show children (samples\n"
+	  "with the function in their stack) and self, as perf report\n"
+	  "--children. folded prints 'comm;function count' for flamegraph.pl,\n"
+	  "or with call stacks 'comm;root;...;leaf count'. A truncated,\n"
+	  "corrupted or foreign file is refused (exit 1).\n"
+	  "  --top N          rows per table (default 10)\n"
+	  "  --no-children    functions by self samples only\n"
+	  "  --callers FUNC   who called FUNC, by samples\n"
+	  "  --callees FUNC   what FUNC called, by samples" },
 	{ "help", cmd_help, "[COMMAND]", "Show the commands, or COMMAND's usage." },
 };
 
