@@ -84,6 +84,29 @@ sanitize() {
 	# shellcheck disable=SC2086
 	quiet_ok "$tap" "asan: adprof-fuzz builds with ASan+UBSan" \
 		cc "${san[@]}" -Iuapi -o "$d/adprof-fuzz" tests/fuzz/adprof-fuzz.c $nl
+	if cc "${san[@]}" -Iuapi -Iuserspace -o "$d/test_recfile" userspace/tests/test_recfile.c \
+		userspace/recfile.c userspace/callgraph.c userspace/parse.c >"$d/build-rf.log" 2>&1; then
+		ASAN_OPTIONS=detect_leaks=1 "$d/test_recfile" 2>"$d/run-rf.err" |
+			sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /&asan: /p' >>"$tap"
+		[ "${PIPESTATUS[0]}" -eq 0 ] && [ ! -s "$d/run-rf.err" ] ||
+			{ echo "not ok - asan: recording reader tests reported errors"; sed 's/^/# /' "$d/run-rf.err" | head -20; } >>"$tap"
+	else
+		{ echo "not ok - asan: recording reader tests do not build"; sed 's/^/# /' "$d/build-rf.log"; } >>"$tap"
+	fi
+	# The file fuzzer: recordings of recgen, cut and corrupted, through
+	# every output format of the ASan+UBSan adprofctl (tests/fuzz/).
+	rm -rf "$d/fuzz"
+	mkdir -p "$d/fuzz"
+	if [ -x "$d/adprofctl" ] && make -s -C userspace tests/recgen >"$d/recgen.log" 2>&1 &&
+	   userspace/tests/recgen -g -i "$d/fuzz/stacks-irq.data" >>"$d/recgen.log" 2>&1 &&
+	   userspace/tests/recgen "$d/fuzz/flat.data" >>"$d/recgen.log" 2>&1; then
+		python3 tests/fuzz/recfile-fuzz.py "$d/adprofctl" "$d/fuzz/work" \
+			"$d/fuzz/stacks-irq.data" "$d/fuzz/flat.data" --iterations "${FUZZ_ITERATIONS:-300}" \
+			>>"$tap" 2>&1 || grep -q '^not ok' "$tap" ||
+			echo "not ok - fuzz: recfile-fuzz.py failed" >>"$tap"
+	else
+		{ echo "not ok - fuzz: no ASan adprofctl or no seed recordings"; sed 's/^/# /' "$d/recgen.log"; } >>"$tap"
+	fi
 	cat "$tap"
 }
 
