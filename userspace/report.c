@@ -1446,6 +1446,7 @@ int cmd_report(struct adp_ctx *ctx, int argc, char **argv)
 	}
 
 	r.sym = sym_new(kallsyms);
+	r.kallsyms = kallsyms;
 	r.keep_ts = v.interval_ns;
 	ret = load(&r, path);
 	/* Children by default for a recording with stacks, as perf report. */

@@ -41,6 +41,7 @@ struct report {
 	size_t nts, ts_cap;
 	bool keep_ts;
 	struct symbolizer *sym;
+	const char *kallsyms;		/* its kernel symbols */
 };
 
 const char *report_comm(const struct report *r, uint32_t pid);
