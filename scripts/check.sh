@@ -67,8 +67,9 @@ unit() {
 sanitize() {
 	local tap=$res/35-asan.tap d=$ADPROF_BUILD/asan nl
 	local san=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1)
-	nl=$(pkg-config --cflags --libs libnl-genl-3.0 libelf)
+	nl=$(pkg-config --cflags --libs libnl-genl-3.0 libelf libprotobuf-c zlib)
 	mkdir -p "$d"
+	make -s -C userspace profile.pb-c.c >/dev/null
 	if cc "${san[@]}" -Iuapi -Iuserspace -o "$d/test_parse" userspace/tests/test_parse.c \
 		userspace/parse.c userspace/json.c userspace/dump.c >"$d/build.log" 2>&1; then
 		ASAN_OPTIONS=detect_leaks=1 "$d/test_parse" 2>"$d/run.err" |
@@ -80,7 +81,7 @@ sanitize() {
 	fi
 	# shellcheck disable=SC2086
 	quiet_ok "$tap" "asan: adprofctl builds with ASan+UBSan" \
-		cc "${san[@]}" -Iuapi -o "$d/adprofctl" $(ls userspace/*.c | grep -v static_nss) $nl
+		cc "${san[@]}" -Iuapi -Iuserspace -o "$d/adprofctl" $(ls userspace/*.c | grep -v static_nss) $nl
 	# shellcheck disable=SC2086
 	quiet_ok "$tap" "asan: adprof-fuzz builds with ASan+UBSan" \
 		cc "${san[@]}" -Iuapi -o "$d/adprof-fuzz" tests/fuzz/adprof-fuzz.c $nl

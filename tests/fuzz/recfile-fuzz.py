@@ -24,6 +24,8 @@ FORMATS = [
     ['--format', 'json', '--timeline', '100ms', '--callers', 'gen_b'],
     ['--format', 'folded'],
     ['--format', 'text', '--timeline', '--callees', 'gen_a', '--no-children'],
+    ['--format', 'perf-data', '-o', '{out}'],
+    ['--format', 'pprof', '-o', '{out}'],
 ]
 SANITIZER = (b'AddressSanitizer', b'runtime error', b'LeakSanitizer',
              b'UndefinedBehaviorSanitizer')
