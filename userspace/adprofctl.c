@@ -89,8 +89,9 @@ static const struct adp_cmd cmds[] = {
 	  "  -o FILE      output file\n"
 	  "  other options as for start" },
 	{ "report", cmd_report,
-	  "[--format text|json|folded] [--top N] [--kallsyms FILE]\n"
-	  "[--no-children] [--callers FUNC] [--callees FUNC] [FILE]",
+	  "[--format text|json|folded|perf-data|pprof] [-o FILE] [--top N]\n"
+	  "[--kallsyms FILE] [--no-children] [--callers FUNC] [--callees FUNC]\n"
+	  "[--timeline [INTERVAL]] [FILE]",
 	  "Summarize a recording (default adprof.data).\n"
 	  "Totals, user/kernel split, top processes and functions; kernel\n"
 	  "addresses named with /proc/kallsyms, user ones with the processes'\n"
@@ -102,7 +103,10 @@ static const struct adp_cmd cmds[] = {
 	  "  --top N          rows per table (default 10)\n"
 	  "  --no-children    functions by self samples only\n"
 	  "  --callers FUNC   who called FUNC, by samples\n"
-	  "  --callees FUNC   what FUNC called, by samples" },
+	  "  --callees FUNC   what FUNC called, by samples\n"
+	  "  --timeline [INTERVAL]  samples and interrupts per interval (1s)\n"
+	  "  --format perf-data -o FILE  a perf.data file, for perf report -i\n"
+	  "  --format pprof -o FILE      a gzipped profile.proto, for go tool pprof" },
 	{ "help", cmd_help, "[COMMAND]", "Show the commands, or COMMAND's usage." },
 };
 
