@@ -160,11 +160,12 @@ vm() {
 # Left to Debian's run: 15-ynl, 60-json and 70-privs drive the same
 # commands from python (minutes each here) to check the spec, the JSON
 # output and the privilege matrix, which 10-netlink checks command by
-# command; 95-dkms needs a DKMS build for the kernel.
+# command; 95-dkms needs a DKMS build for the kernel; 36-interop runs
+# perf, go tool pprof and python on recordings, userspace only.
 # q35 with intel-iommu: the IOMMU and interrupt remapping run under the
 # checks too, and pc's ACPI (a _PRT of 128 loops at every
 # pci_enable_device) takes the debug kernel more than its 30 s limit.
-DEBUG_SKIP="15-ynl 60-json 70-privs"
+DEBUG_SKIP="15-ynl 36-interop 60-json 70-privs"
 DEBUG_APPEND="adprof.stress=5 adprof.leak_cycles=6 adprof.unload=3 adprof.fuzz=2000"
 
 debug() {
