@@ -6,12 +6,17 @@
  * perf's file format (tools/perf/Documentation/perf.data-file-format.txt):
  *
  *   struct perf_file_header    magic PERFILE2, the attribute and data
- *                              sections, no feature sections
- *   one struct perf_file_attr  a cpu-clock event (adprof's default
- *                              backend), sampling IP, TID, TIME, CPU,
- *                              PERIOD and, for a recording with stacks,
- *                              CALLCHAIN; sample_id_all, so the events
- *                              below carry TID, TIME and CPU too
+ *                              sections, one feature: HEADER_EVENT_DESC
+ *   struct perf_file_attr      a cpu-clock event (adprof's default
+ *                              backend), sampling IDENTIFIER, IP, TID,
+ *                              TIME, CPU, PERIOD and, for a recording with
+ *                              stacks, CALLCHAIN; sample_id_all, so the
+ *                              events below carry TID, TIME, CPU and the
+ *                              identifier too; then, for a recording of
+ *                              record --irq, one event per device and kind
+ *                              of the "irq" group: adprof:irq:devN,
+ *                              adprof:dma_fault:devN (names in
+ *                              HEADER_EVENT_DESC), each with its ID
  *   the data section:
  *     PERF_RECORD_MMAP         the kernel's text, [kernel.kallsyms]_text
  *                              at _text (when kallsyms gives addresses)
@@ -22,6 +27,11 @@
  *                              snapshots
  *     PERF_RECORD_SAMPLE       every sample, in the order recorded; the
  *                              period is the sampling interval in ns
+ *     PERF_RECORD_SAMPLE       every irq group event, of its device's
+ *                              event: TIME its hard-IRQ timestamp, PERIOD
+ *                              the interrupts (or faults) it stands for,
+ *                              ADDR the faulting IOVA, IP 0, pid 0
+ *   the feature section table and HEADER_EVENT_DESC
  *
  * The process events carry the session's start time so that perf, which
  * orders events by time, has them before the first sample: adprof takes
@@ -64,15 +74,20 @@ struct perf_file_attr {
 	struct perf_file_section ids;
 };
 
-/* The sample_id_all trailer for SAMPLE_TYPE: TID, TIME, CPU. */
+/* The sample_id_all trailer for SAMPLE_TYPE: TID, TIME, CPU, IDENTIFIER. */
 struct sample_id {
 	uint32_t pid, tid;
 	uint64_t time;
 	uint32_t cpu, res;
+	uint64_t id;
 };
 
-#define SAMPLE_TYPE	(PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | \
-			 PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD)
+#define SAMPLE_TYPE	(PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID | \
+			 PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD)
+
+#define ID_CPU_CLOCK	1	/* the samples' event; irq events 2.. */
+#define HEADER_EVENT_DESC	12	/* tools/perf/util/header.h */
+#define NAME_ALIGN		64
 
 struct pw {
 	FILE *f;
@@ -108,7 +123,7 @@ static void out_comm(struct pw *w, uint32_t pid, uint32_t tid, const char *comm,
 		struct perf_event_header h;
 		uint32_t pid, tid;
 	} e = { { .type = PERF_RECORD_COMM }, pid, tid };
-	struct sample_id id = { pid, tid, t, 0, 0 };
+	struct sample_id id = { pid, tid, t, 0, 0, ID_CPU_CLOCK };
 
 	out_named(w, &e.h, sizeof(e), comm, &id);
 }
@@ -133,7 +148,7 @@ struct mmap1 {
 static void out_maps(struct pw *w, uint32_t pid, const char *text, size_t len,
 		     uint64_t t)
 {
-	struct sample_id id = { pid, pid, t, 0, 0 };
+	struct sample_id id = { pid, pid, t, 0, 0, ID_CPU_CLOCK };
 	const char *p = text, *end = text + len;
 
 	while (p < end) {
@@ -232,6 +247,7 @@ static void out_sample(struct pw *w, const struct adprof_sample *s,
 	bool kernel = s->flags & ADPROF_SAMPLE_F_KERNEL;
 	struct {
 		struct perf_event_header h;
+		uint64_t id;
 		uint64_t ip;
 		uint32_t pid, tid;
 		uint64_t time;
@@ -240,7 +256,7 @@ static void out_sample(struct pw *w, const struct adprof_sample *s,
 	} e = {
 		.h = { .type = PERF_RECORD_SAMPLE,
 		       .misc = kernel ? PERF_RECORD_MISC_KERNEL : PERF_RECORD_MISC_USER },
-		.ip = s->pc, .pid = s->pid, .tid = s->tid, .time = s->time_ns,
+		.id = ID_CPU_CLOCK, .ip = s->pc, .pid = s->pid, .tid = s->tid, .time = s->time_ns,
 		.cpu = s->cpu, .period = period,
 	};
 	uint64_t cc[2 + 1 + ADPROF_STACK_DEPTH_MAX], nr = 0; /* contexts, leaf, frames */
@@ -267,6 +283,60 @@ static void out_sample(struct pw *w, const struct adprof_sample *s,
 		out(w, &nr, sizeof(nr));
 		out(w, cc, nr * sizeof(uint64_t));
 	}
+}
+
+/* The perf events of the irq group's events: one per device and kind. */
+struct irqev {
+	uint32_t dev_id, kind;
+	char name[48];
+};
+
+/* The event (index into @ev) of @e; added if new. */
+static size_t irq_event_of(struct irqev **ev, size_t *n, const struct adp_irq *e)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*ev)[i].dev_id == e->dev_id && (*ev)[i].kind == e->kind)
+			return i;
+	*ev = report_alloc(*ev, *n + 1, sizeof(**ev));
+	(*ev)[*n].dev_id = e->dev_id;
+	(*ev)[*n].kind = e->kind;
+	snprintf((*ev)[*n].name, sizeof((*ev)[*n].name), "adprof:%s:dev%" PRIu32,
+		 e->kind == ADP_IRQ_DMA_FAULT ? "dma_fault" : "irq", e->dev_id);
+	return (*n)++;
+}
+
+/* PERF_RECORD_SAMPLE of an irq group event, of event id @id. */
+static void out_irq(struct pw *w, const struct adp_irq *e, uint64_t id)
+{
+	struct {
+		struct perf_event_header h;
+		uint64_t id;
+		uint64_t ip;
+		uint32_t pid, tid;
+		uint64_t time;
+		uint64_t addr;
+		uint32_t cpu, res;
+		uint64_t period;
+	} s = {
+		.h = { .type = PERF_RECORD_SAMPLE, .misc = PERF_RECORD_MISC_KERNEL,
+		       .size = sizeof(s) },
+		.id = id, .time = e->time_ns, .addr = e->iova, .period = e->count,
+	};
+
+	out(w, &s, sizeof(s));
+}
+
+/* A string of HEADER_EVENT_DESC: u32 length, padded to NAME_ALIGN. */
+static void out_string(struct pw *w, const char *str)
+{
+	static const char zero[NAME_ALIGN];
+	uint32_t olen = strlen(str) + 1, len = (olen + NAME_ALIGN - 1) & ~(NAME_ALIGN - 1);
+
+	out(w, &len, sizeof(len));
+	out(w, str, olen);
+	out(w, zero, len - olen);
 }
 
 /* The records of a checked batch, one by one. */
@@ -298,10 +368,16 @@ int perf_data_write(struct report *r, FILE *f)
 		},
 	};
 	const struct adprof_sample *s;
+	struct perf_file_attr *fas;
+	struct perf_file_section feat;
+	struct irqev *ev = NULL;
+	size_t nev = 0, nattr, desc_len = 0;
 	struct tids tids = {};
 	struct pw w = {};
-	char *data = NULL;
+	char *data = NULL, *desc = NULL;
 	size_t dlen = 0;
+	uint32_t u32;
+	uint64_t id;
 	struct rf_chunk c;
 	const char *why;
 	struct rf rf;
@@ -321,9 +397,9 @@ int perf_data_write(struct report *r, FILE *f)
 			.pid = UINT32_MAX, .tid = 0, .start = ktext,
 			.len = UINT64_MAX - ktext, .pgoff = ktext,
 		};
-		struct sample_id id = { UINT32_MAX, UINT32_MAX, t0, 0, 0 };
+		struct sample_id sid = { UINT32_MAX, UINT32_MAX, t0, 0, 0, ID_CPU_CLOCK };
 
-		out_named(&w, &e.h, sizeof(e), "[kernel.kallsyms]_text", &id);
+		out_named(&w, &e.h, sizeof(e), "[kernel.kallsyms]_text", &sid);
 	}
 
 	/* The threads sampled, by process, the process first. */
@@ -368,18 +444,78 @@ int perf_data_write(struct report *r, FILE *f)
 			if (!(s->flags & ADPROF_SAMPLE_F_COMM))
 				out_sample(&w, s, period, callchain);
 	}
+	for (i = 0; i < r->nirqs; i++)
+		out_irq(&w, &r->irqs[i], ID_CPU_CLOCK + 1 + irq_event_of(&ev, &nev, &r->irqs[i]));
 	if (fclose(w.f) || w.err)
 		goto err;
 
-	fh.attrs = (struct perf_file_section){ sizeof(fh), sizeof(fa) };
-	fh.data = (struct perf_file_section){ sizeof(fh) + sizeof(fa), dlen };
-	if (fwrite(&fh, sizeof(fh), 1, f) != 1 || fwrite(&fa, sizeof(fa), 1, f) != 1 ||
-	    fwrite(data, 1, dlen, f) != dlen)
-		goto err;
+	/* The attributes, each followed (after them all) by its one ID. */
+	nattr = 1 + nev;
+	fas = report_alloc(NULL, nattr, sizeof(*fas));
+	memset(fas, 0, nattr * sizeof(*fas));
+	for (i = 0; i < nattr; i++) {
+		fas[i] = fa;
+		fas[i].ids = (struct perf_file_section){
+			sizeof(fh) + nattr * sizeof(*fas) + i * sizeof(uint64_t),
+			sizeof(uint64_t),
+		};
+		if (!i)
+			continue;
+		fas[i].attr.config = PERF_COUNT_SW_DUMMY;
+		fas[i].attr.sample_period = 1;
+		fas[i].attr.freq = 0;
+		fas[i].attr.sample_type = SAMPLE_TYPE | PERF_SAMPLE_ADDR;
+	}
+
+	/* HEADER_EVENT_DESC: the events' names, for perf's output. */
+	w = (struct pw){ .f = open_memstream(&desc, &desc_len) };
+	if (!w.f)
+		goto err_fas;
+	u32 = nattr;
+	out(&w, &u32, sizeof(u32));
+	u32 = sizeof(struct perf_event_attr);
+	out(&w, &u32, sizeof(u32));
+	for (i = 0; i < nattr; i++) {
+		out(&w, &fas[i].attr, sizeof(fas[i].attr));
+		u32 = 1;
+		out(&w, &u32, sizeof(u32));
+		out_string(&w, i ? ev[i - 1].name : "cpu-clock");
+		id = ID_CPU_CLOCK + i;
+		out(&w, &id, sizeof(id));
+	}
+	if (fclose(w.f) || w.err)
+		goto err_fas;
+
+	fh.attrs = (struct perf_file_section){ sizeof(fh), nattr * sizeof(*fas) };
+	fh.data = (struct perf_file_section){
+		sizeof(fh) + nattr * (sizeof(*fas) + sizeof(uint64_t)), dlen,
+	};
+	fh.adds_features[HEADER_EVENT_DESC / 64] |= 1ULL << (HEADER_EVENT_DESC % 64);
+	feat = (struct perf_file_section){
+		fh.data.offset + dlen + sizeof(feat), desc_len,
+	};
+	if (fwrite(&fh, sizeof(fh), 1, f) != 1 ||
+	    fwrite(fas, sizeof(*fas), nattr, f) != nattr)
+		goto err_fas;
+	for (i = 0; i < nattr; i++) {
+		id = ID_CPU_CLOCK + i;
+		if (fwrite(&id, sizeof(id), 1, f) != 1)
+			goto err_fas;
+	}
+	if (fwrite(data, 1, dlen, f) != dlen || fwrite(&feat, sizeof(feat), 1, f) != 1 ||
+	    fwrite(desc, 1, desc_len, f) != desc_len)
+		goto err_fas;
+	free(fas);
+	free(ev);
 	free(data);
+	free(desc);
 	return 0;
+err_fas:
+	free(fas);
 err:
 	fprintf(stderr, "adprofctl: report: writing the perf.data file: %m\n");
+	free(ev);
 	free(data);
+	free(desc);
 	return -1;
 }
