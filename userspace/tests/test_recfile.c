@@ -198,6 +198,30 @@ static void test_reader(void)
 	n = read_all(flen, t, &why);
 	check(n < 0 && strstr(why, "irq"),
 	      "reader: an irq event of unknown kind (%s)", why);
+	/* A version 1 file (before stacks): a flat sample reads. */
+	{
+		struct adp_file_header h = {
+			.version = 1, .header_size = sizeof(h),
+			.sample_size = sizeof(struct adprof_sample),
+		};
+		struct {
+			struct adp_batch b;
+			struct adprof_sample comm, s;
+		} b1 = {
+			.comm = { .pid = 5, .flags = ADPROF_SAMPLE_F_COMM },
+			.s = { .pid = 5, .pc = 0x1000 },
+		};
+		struct adp_end end = { .samples = 1 };
+
+		memcpy(h.magic, ADP_FILE_MAGIC, 8);
+		flen = 0;
+		put(&h, sizeof(h));
+		put_chunk(ADP_CHUNK_BATCH, &b1, sizeof(b1));
+		put_chunk(ADP_CHUNK_END, &end, sizeof(end));
+		n = read_all(flen, t, &why);
+		check(n == 2 && t[0] == ADP_CHUNK_BATCH && t[1] == ADP_CHUNK_END,
+		      "reader: a version 1 recording (no stacks) still reads (%d: %s)", n, why);
+	}
 	good_file();
 	((struct adp_chunk *)((char *)file + batch_off - 8))->len = 0xfffffff0;
 	n = read_all(flen, t, &why);
