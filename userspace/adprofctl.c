@@ -80,13 +80,15 @@ static const struct adp_cmd cmds[] = {
 	{ "clear", cmd_clear, "", "Drop unread buffers and zero the statistics." },
 	{ "record", cmd_record,
 	  "[-F HZ] [-d SECONDS] [-o FILE] [-b BACKEND] [-C CPULIST] [-g] [--depth N]\n"
-	  "[--buf-samples N] [--max-bufs N] [-- COMMAND [ARGS]]",
+	  "[--buf-samples N] [--max-bufs N] [--irq] [-- COMMAND [ARGS]]",
 	  "Record samples to a file (default adprof.data).\n"
 	  "Starts a session owned by adprofctl and writes the samples group's\n"
 	  "batches until -d SECONDS pass, COMMAND exits or SIGINT/SIGTERM/SIGHUP;\n"
 	  "then stops, prints samples, loss and sequence gaps on stderr.\n"
 	  "  -d SECONDS   how long (also 500ms, 2m)\n"
 	  "  -o FILE      output file\n"
+	  "  --irq        also the irq group's events, for report --timeline\n"
+	  "               (needs CAP_NET_ADMIN)\n"
 	  "  other options as for start" },
 	{ "report", cmd_report,
 	  "[--format text|json|folded|perf-data|pprof] [-o FILE] [--top N]\n"

@@ -1206,6 +1206,14 @@ static void print_json(struct report *r, const char *path, const struct views *v
 			json_u64(&j, "dev_id", e->dev_id);
 			json_str(&j, "kind", e->kind == ADP_IRQ_DMA_FAULT ?
 				 "dma_fault" : "interrupt");
+			if (e->kind == ADP_IRQ_DMA_FAULT) {
+				json_u64(&j, "iova", e->iova);
+				json_str(&j, "access", e->dma_flags & ADPROF_DMA_F_WRITE ?
+					 "write" : "read");
+			} else {
+				json_u64(&j, "vector", e->vector);
+				json_u64(&j, "guest_irq", e->guest_irq);
+			}
 			json_u64(&j, "count", e->count);
 			json_u64(&j, "timestamp_ns", e->time_ns);
 			json_u64(&j, "latency_ns", irq_latency(e));
