@@ -135,8 +135,12 @@ static int64_t str(struct pp *pp, const char *s)
 	bool isnew;
 	size_t i = tab_get(&pp->strs, s, strlen(s), &isnew);
 
-	if (isnew)
-		PUSH(pp->p.string_table, pp->p.n_string_table, pp->nstr_cap, strdup(s));
+	if (isnew) {
+		char *copy = report_alloc(NULL, strlen(s) + 1, 1);	/* exits if out of memory */
+
+		strcpy(copy, s);
+		PUSH(pp->p.string_table, pp->p.n_string_table, pp->nstr_cap, copy);
+	}
 	return i;
 }
 
