@@ -154,7 +154,7 @@ static void out_maps(struct pw *w, uint32_t pid, const char *text, size_t len,
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		struct sym_map m;
+		struct sym_map m = {};	/* path stays NULL where the line is refused */
 		char *line = strndup(p, n);
 
 		p += n + 1;
