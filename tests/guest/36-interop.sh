@@ -36,7 +36,7 @@ perf report -i $P/perf.data --stdio --no-children --sort comm -g none >$P/perf.c
 # adprof could not name ("[unknown]": vdso, no symbol) are left out:
 # perf names those its own way.
 check "perf report: adprof's top 5 functions with the same shares" python3 -c '
-import json, re, sys
+import json, re, subprocess, sys
 r = json.load(open(sys.argv[1]))
 total = r["samples"]
 perf = {}
@@ -45,9 +45,25 @@ for l in open(sys.argv[2]):
     if m:
         perf[(m.group(2), m.group(3))] = float(m.group(1))
 named = [f for f in r["functions"] if not f["function"].startswith("[")]
+# Two names of one address (__read and __libc_read) are one function:
+# perf and adprof may pick either.
+def aliases(obj, name):
+    try:
+        if obj.startswith("["):
+            lines = open("/proc/kallsyms").read().splitlines()
+        else:
+            lines = subprocess.run(["nm", obj], capture_output=True, text=True).stdout.splitlines()
+    except OSError:
+        return {name}
+    syms = [l.split() for l in lines]
+    addrs = {x[0] for x in syms if len(x) >= 3 and x[2] == name}
+    return {x[2] for x in syms if len(x) >= 3 and x[0] in addrs} | {name}
 for f in named[:5]:
     ours = 100.0 * f["samples"] / total
     theirs = perf.get((f["comm"], f["function"]))
+    if theirs is None:
+        for a in aliases(f["object"], f["function"]):
+            theirs = perf.get((f["comm"], a), theirs)
     print("# %-10s %-28s adprof %6.2f%%  perf %s" % (f["comm"], f["function"], ours,
           "-" if theirs is None else "%6.2f%%" % theirs))
     assert theirs is not None and abs(theirs - ours) <= 0.02, (f, theirs)
@@ -117,5 +133,21 @@ head -c 1000 $P/rec.data >$P/cut.data
 fails "a cut recording: no perf.data written" 'truncated' \
 	adprofctl report --format perf-data -o $P/cut.perf $P/cut.data
 check "... and no file left" test ! -e $P/cut.perf
+
+# The three views of one recording, for the record (tests/vm/run.sh saves
+# them in its results directory).
+{
+	echo "## adprofctl report --no-children"
+	cat $P/report.txt
+	echo "## perf report -i perf.data --stdio --no-children --sort comm,sym -g none"
+	grep -v '^$' $P/perf.sym | head -30
+	echo "## perf report -i perf.data --stdio (children, call graphs; head)"
+	perf report -i $P/perf.data --stdio 2>/dev/null | head -60
+	echo "## go tool pprof -top -sample_index=samples prof.pb.gz"
+	head -25 $P/pprof.top
+} >$P/views.txt
+echo "# FILE-BEGIN interop-views.txt"
+sed 's/^/# /; s/ *$//' $P/views.txt
+echo "# FILE-END"
 
 check "rmmod" unload
