@@ -279,6 +279,36 @@ static ValueType *value_type(struct pp *pp, const char *type, const char *unit)
 	return v;
 }
 
+/*
+ * pprof takes the first mapping for the profile's main binary ("File:"):
+ * the executable with the most samples, not [kernel.kallsyms] because a
+ * kernel address came first. Mapping ids stay; only the order changes.
+ */
+static void main_mapping_first(Profile *p)
+{
+	uint64_t *n;
+	size_t i, best = 0;
+	Mapping *m;
+
+	if (!p->n_mapping)
+		return;
+	n = report_alloc(NULL, p->n_mapping, sizeof(*n));
+	memset(n, 0, p->n_mapping * sizeof(*n));
+	for (i = 0; i < p->n_sample; i++) {
+		const Location *l = p->location[p->sample[i]->location_id[0] - 1];
+
+		n[l->mapping_id - 1] += p->sample[i]->value[0];
+	}
+	for (i = 0; i < p->n_mapping; i++)
+		if (p->string_table[p->mapping[i]->filename][0] != '[' &&
+		    (p->string_table[p->mapping[best]->filename][0] == '[' || n[i] > n[best]))
+			best = i;
+	m = p->mapping[0];
+	p->mapping[0] = p->mapping[best];
+	p->mapping[best] = m;
+	free(n);
+}
+
 /* gzip @len bytes of @in to @f. */
 static int gzip_out(const uint8_t *in, size_t len, FILE *f)
 {
@@ -382,6 +412,7 @@ int pprof_write(struct report *r, FILE *f)
 				sample(&pp, s);
 	}
 
+	main_mapping_first(&pp.p);
 	len = perftools__profiles__profile__get_packed_size(&pp.p);
 	buf = report_alloc(NULL, len, 1);
 	perftools__profiles__profile__pack(&pp.p, buf);
