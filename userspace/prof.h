@@ -31,6 +31,7 @@ enum {
 	OPT_MAX_BUFS,
 	OPT_DETACH,
 	OPT_DEPTH,
+	OPT_IRQ,		/* record --irq */
 	OPT_START_END,
 };
 
