@@ -73,13 +73,18 @@ def ratio_block(a_runs, v_runs, key):
 
 
 def stages(events, tool):
-    """Per traced interrupt: hard IRQ, IRQ thread, consumer switch-in (us)."""
+    """Per traced interrupt: hard IRQ, bottom half, consumer switch-in (us).
+
+    adprof's bottom half is the first TASKLET softirq (B to E) on the CPU
+    of the hard IRQ after its end (the softirq may serve other tasklets
+    too: it is an upper bound).
+    """
     me = tool + "-bench"
     ev = sorted(events, key=lambda e: e["ts"])
     hs = [i for i, e in enumerate(ev) if e["what"] == "H"]
-    out = {"hardirq": [], "to_thread": [], "thread": [],
+    out = {"hardirq": [], "to_bh": [], "bh": [],
            "hardirq_to_consumer": [], "interrupts": len(hs),
-           "consumer_switched_in": 0}
+           "consumer_switched_in": 0, "bh_seen": 0}
 
     def find(start, stop, pred):
         for j in range(start, stop):
@@ -97,16 +102,16 @@ def stages(events, tool):
         # The wakeup may switch the consumer in on another CPU before the
         # waker is done: look for it from where the waker starts.
         start = h
+        cpu = ev[h]["cpu"]
         if tool == "adprof":
-            tin = find(x, stop, lambda e: e["what"] == "S" and e["args"][1].startswith("irq/"))
-            if tin is None:
-                continue
-            tout = find(tin, stop, lambda e: e["what"] == "S" and e["args"][0].startswith("irq/"))
-            if tout is None:
-                continue
-            out["to_thread"].append(us(x, tin))
-            out["thread"].append(us(tin, tout))
-            start = tin
+            b = find(x, stop, lambda e: e["what"] == "B" and e["cpu"] == cpu)
+            if b is not None:
+                end = find(b, stop, lambda e: e["what"] == "E" and e["cpu"] == cpu)
+                if end is not None:
+                    out["bh_seen"] += 1
+                    out["to_bh"].append(us(x, b))
+                    out["bh"].append(us(b, end))
+                    start = b
         # The consumer is pinned to CPU 1 (a raiser thread is "raiser").
         c = find(start, stop, lambda e: e["what"] == "S" and
                  e["args"][1] == me and e["cpu"] == "001")
@@ -246,10 +251,12 @@ def text(results, load, versions):
                 if s["consumer_switched_in"] * 2 < s["interrupts"]:
                     s = dict(s, hardirq_to_consumer=None)
                 if s["tool"] == "adprof":
-                    p("  %-6s adprof  hard IRQ %s; its end -> IRQ thread runs %s; thread (event built,"
-                      % (s["place"], g("hardirq"), g("to_thread")))
-                    p("  %-6s         multicast, consumer woken) %s; hard IRQ -> consumer runs %s"
-                      % ("", g("thread"), g("hardirq_to_consumer")))
+                    p("  %-6s adprof  hard IRQ %s; its end -> bottom half (TASKLET softirq) %s;"
+                      % (s["place"], g("hardirq"), g("to_bh")))
+                    p("  %-6s         bottom half (event built, multicast, consumer woken) %s"
+                      % ("", g("bh")))
+                    p("  %-6s         (after %d of %d hard IRQs); hard IRQ -> consumer runs %s"
+                      % ("", s.get("bh_seen", 0), s["interrupts"], g("hardirq_to_consumer")))
                 else:
                     p("  %-6s vfio    hard IRQ %s; hard IRQ -> consumer runs %s"
                       % (s["place"], g("hardirq"), g("hardirq_to_consumer")))

@@ -145,8 +145,10 @@ count_dma() {
 }
 
 # Where an interrupt's time goes, traced (tracefs, CLOCK_MONOTONIC, us):
-# the consumer's hard IRQ, the scheduling of its IRQ thread (adprof), the
-# consumer's wakeup. Tracing slows every step: for shares, not totals.
+# the consumer's hard IRQ; adprof's bottom half, which runs in the TASKLET
+# softirq (a tasklet on 6.1, a system_bh_wq item from 6.9), on the CPU that
+# took the interrupt, usually on the hard IRQ's way out; the consumer's
+# wakeup. Tracing slows every step: for shares, not totals.
 trace_irq() {
 	echo 0 >$TR/tracing_on
 	echo mono >$TR/trace_clock
@@ -155,8 +157,13 @@ trace_irq() {
 	echo 'name ~ "adprof:*" || name ~ "vfio-msi*"' >$TR/events/irq/irq_handler_entry/filter
 	echo 1 >$TR/events/irq/irq_handler_entry/enable
 	echo 1 >$TR/events/irq/irq_handler_exit/enable
-	# Globs: only "irq/*"; a leading * would match the 16-byte comm's end.
-	echo "prev_comm ~ \"irq/*\" || next_comm ~ \"irq/*\" || prev_comm == \"$1-bench\" || next_comm == \"$1-bench\"" \
+	# TASKLET_SOFTIRQ is 6 on 6.1 and 6.12 (include/linux/interrupt.h).
+	for e in softirq_entry softirq_exit; do
+		echo 'vec == 6' >$TR/events/irq/$e/filter &&
+			echo 1 >$TR/events/irq/$e/enable ||
+			echo "BENCH info trace_softirq=refused"
+	done
+	echo "prev_comm == \"$1-bench\" || next_comm == \"$1-bench\"" \
 		>$TR/events/sched/sched_switch/filter || echo "BENCH info trace_filter=refused"
 	echo 1 >$TR/events/sched/sched_switch/enable
 	echo 1 >$TR/tracing_on
@@ -173,6 +180,8 @@ trace_irq() {
 		ts = substr($i, 1, length($i) - 1); cpu = $(i - 2); ev = $(i + 1)
 		if (ev == "irq_handler_entry:") what = "H"
 		else if (ev == "irq_handler_exit:") what = "X"
+		else if (ev == "softirq_entry:") what = "B"
+		else if (ev == "softirq_exit:") what = "E"
 		else if (ev == "sched_switch:") {
 			pc = nc = ""
 			for (j = i + 2; j <= NF; j++) {
