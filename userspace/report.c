@@ -12,7 +12,9 @@
  *           gave up (a frame without a frame pointer)
  *
  * Functions are counted per (process name, function, object), as perf
- * report's default sort does; see symbols.c for how PCs are named.
+ * report's default sort does; see symbols.c for how PCs are named. A count
+ * record (a summary session's, ADPROF_SAMPLE_F_COUNT) weighs its count
+ * everywhere a sample record weighs 1, in every format.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -75,6 +77,7 @@ struct report {
 	struct stackent *stacks;	/* open addressing, n == 0 is empty */
 	size_t stack_slots, nstacks;
 	uint64_t stacked, trunc, user_bad;	/* samples with stacks; cut; walk gave up */
+	uint64_t counts;		/* count records */
 	uint64_t bad;			/* batches with a record cut short */
 	struct symbolizer *sym;
 };
@@ -146,7 +149,8 @@ static const char *name_get(const struct report *r, uint32_t pid)
 	return "?";
 }
 
-static void pc_count(struct report *r, uint32_t pid, uint64_t pc, bool kernel)
+static void pc_count(struct report *r, uint32_t pid, uint64_t pc, bool kernel,
+		     uint64_t w)
 {
 	size_t i, j, old = r->pc_slots;
 	struct pcent *op = r->pcs;
@@ -168,11 +172,11 @@ static void pc_count(struct report *r, uint32_t pid, uint64_t pc, bool kernel)
 	     r->pcs[i].n; i = (i + 1) % r->pc_slots) {
 		if (r->pcs[i].pid == pid && r->pcs[i].pc == pc &&
 		    r->pcs[i].kernel == kernel) {
-			r->pcs[i].n++;
+			r->pcs[i].n += w;
 			return;
 		}
 	}
-	r->pcs[i] = (struct pcent){ .pid = pid, .pc = pc, .kernel = kernel, .n = 1 };
+	r->pcs[i] = (struct pcent){ .pid = pid, .pc = pc, .kernel = kernel, .n = w };
 	r->npcs++;
 }
 
@@ -195,8 +199,9 @@ static bool stack_eq(const struct stackent *a, const struct stackent *b)
 	       !memcmp(a->pcs, b->pcs, (1U + a->nk + a->nu) * sizeof(uint64_t));
 }
 
-/* Count a sample record with ADPROF_SAMPLE_F_STACK in the stack table. */
-static void stack_count(struct report *r, const struct adprof_sample *s)
+/* Count a record with ADPROF_SAMPLE_F_STACK, weight @w, in the stack table. */
+static void stack_count(struct report *r, const struct adprof_sample *s,
+			uint64_t w)
 {
 	const struct adprof_stack *st = (const void *)(s + 1);
 	struct stackent key = {
@@ -226,12 +231,12 @@ static void stack_count(struct report *r, const struct adprof_sample *s)
 	for (i = key.hash % r->stack_slots; r->stacks[i].n;
 	     i = (i + 1) % r->stack_slots) {
 		if (stack_eq(&r->stacks[i], &key)) {
-			r->stacks[i].n++;
+			r->stacks[i].n += w;
 			free(key.pcs);
 			return;
 		}
 	}
-	key.n = 1;
+	key.n = w;
 	r->stacks[i] = key;
 	r->nstacks++;
 }
@@ -243,6 +248,7 @@ static void batch(struct report *r, const char *p, size_t len)
 	const struct adprof_sample *s;
 	size_t off = 0, n = len - sizeof(*b);
 	bool bad = false;
+	uint64_t w;
 
 	r->msgs++;
 	r->lost += b->lost;
@@ -269,26 +275,35 @@ static void batch(struct report *r, const char *p, size_t len)
 			name_set(r, s->pid, s->comm);
 			continue;
 		}
-		r->samples++;
+		w = adprof_record_samples(s);
+		/* A count of 0 is no sample: nothing the kernel sends. */
+		if (!w)
+			continue;
+		r->samples += w;
 		if (s->flags & ADPROF_SAMPLE_F_KERNEL)
-			r->kernel++;
+			r->kernel += w;
 		else
-			r->user++;
-		if (!r->tmin || s->time_ns < r->tmin)
-			r->tmin = s->time_ns;
-		if (s->time_ns > r->tmax)
-			r->tmax = s->time_ns;
-		pc_count(r, s->pid, s->pc, s->flags & ADPROF_SAMPLE_F_KERNEL);
+			r->user += w;
+		if (s->flags & ADPROF_SAMPLE_F_COUNT) {
+			/* No time: the span comes from the header. */
+			r->counts++;
+		} else {
+			if (!r->tmin || s->time_ns < r->tmin)
+				r->tmin = s->time_ns;
+			if (s->time_ns > r->tmax)
+				r->tmax = s->time_ns;
+		}
+		pc_count(r, s->pid, s->pc, s->flags & ADPROF_SAMPLE_F_KERNEL, w);
 		if (s->flags & ADPROF_SAMPLE_F_STACK) {
 			const struct adprof_stack *st = (const void *)(s + 1);
 
-			r->stacked++;
+			r->stacked += w;
 			if (st->flags & (ADPROF_STACK_F_KERNEL_TRUNC |
 					 ADPROF_STACK_F_USER_TRUNC))
-				r->trunc++;
+				r->trunc += w;
 			if (st->flags & ADPROF_STACK_F_USER_BAD)
-				r->user_bad++;
-			stack_count(r, s);
+				r->user_bad += w;
+			stack_count(r, s, w);
 		}
 	}
 	if (bad)
@@ -489,6 +504,9 @@ static void print_text(struct report *r, const char *path, size_t top)
 		       " distinct, %" PRIu64 " cut at the depth, %" PRIu64
 		       " with the user walk given up\n", r->h.depth, r->stacked,
 		       r->nstacks, r->trunc, r->user_bad);
+	if (r->counts)
+		printf("summary: %" PRIu64 " count records for %" PRIu64
+		       " samples\n", r->counts, r->samples);
 
 	p = processes(r, &np);
 	printf("\ntop processes:\n%10s %7s %8s  %s\n", "samples", "%", "pid",
@@ -526,6 +544,11 @@ static void print_json(struct report *r, const char *path, size_t top)
 	json_bool(&j, "complete", r->has_end);
 	json_u64(&j, "user", r->user);
 	json_u64(&j, "kernel", r->kernel);
+	if (r->counts) {
+		json_open(&j, "summary", '{');
+		json_u64(&j, "records", r->counts);
+		json_close(&j, '}');
+	}
 	if (r->h.depth || r->stacked) {
 		json_open(&j, "stacks", '{');
 		json_u64(&j, "depth", r->h.depth);
