@@ -67,8 +67,9 @@ unit() {
 sanitize() {
 	local tap=$res/35-asan.tap d=$ADPROF_BUILD/asan nl
 	local san=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1)
-	nl=$(pkg-config --cflags --libs libnl-genl-3.0 libelf)
+	nl=$(pkg-config --cflags --libs libnl-genl-3.0 libelf libprotobuf-c zlib)
 	mkdir -p "$d"
+	make -s -C userspace profile.pb-c.c >/dev/null
 	if cc "${san[@]}" -Iuapi -Iuserspace -o "$d/test_parse" userspace/tests/test_parse.c \
 		userspace/parse.c userspace/json.c userspace/dump.c >"$d/build.log" 2>&1; then
 		ASAN_OPTIONS=detect_leaks=1 "$d/test_parse" 2>"$d/run.err" |
@@ -80,10 +81,35 @@ sanitize() {
 	fi
 	# shellcheck disable=SC2086
 	quiet_ok "$tap" "asan: adprofctl builds with ASan+UBSan" \
-		cc "${san[@]}" -Iuapi -o "$d/adprofctl" $(ls userspace/*.c | grep -v static_nss) $nl
+		cc "${san[@]}" -Iuapi -Iuserspace -o "$d/adprofctl" $(ls userspace/*.c | grep -v static_nss) $nl
 	# shellcheck disable=SC2086
 	quiet_ok "$tap" "asan: adprof-fuzz builds with ASan+UBSan" \
 		cc "${san[@]}" -Iuapi -o "$d/adprof-fuzz" tests/fuzz/adprof-fuzz.c $nl
+	if cc "${san[@]}" -Iuapi -Iuserspace -o "$d/test_recfile" userspace/tests/test_recfile.c \
+		userspace/recfile.c userspace/callgraph.c userspace/parse.c >"$d/build-rf.log" 2>&1; then
+		ASAN_OPTIONS=detect_leaks=1 "$d/test_recfile" 2>"$d/run-rf.err" |
+			sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /&asan: /p' >>"$tap"
+		[ "${PIPESTATUS[0]}" -eq 0 ] && [ ! -s "$d/run-rf.err" ] ||
+			{ echo "not ok - asan: recording reader tests reported errors"; sed 's/^/# /' "$d/run-rf.err" | head -20; } >>"$tap"
+	else
+		{ echo "not ok - asan: recording reader tests do not build"; sed 's/^/# /' "$d/build-rf.log"; } >>"$tap"
+	fi
+	# The file fuzzer: recordings of recgen, cut and corrupted, through
+	# every output format of the ASan+UBSan adprofctl (tests/fuzz/).
+	rm -rf "$d/fuzz"
+	mkdir -p "$d/fuzz"
+	if [ -x "$d/adprofctl" ] && make -s -C userspace tests/recgen >"$d/recgen.log" 2>&1 &&
+	   userspace/tests/recgen -g -i "$d/fuzz/stacks-irq.data" >>"$d/recgen.log" 2>&1 &&
+	   userspace/tests/recgen "$d/fuzz/flat.data" >>"$d/recgen.log" 2>&1 &&
+	   userspace/tests/recgen -s -g "$d/fuzz/summary.data" >>"$d/recgen.log" 2>&1; then
+		python3 tests/fuzz/recfile-fuzz.py "$d/adprofctl" "$d/fuzz/work" \
+			"$d/fuzz/stacks-irq.data" "$d/fuzz/flat.data" "$d/fuzz/summary.data" \
+			--iterations "${FUZZ_ITERATIONS:-300}" \
+			>>"$tap" 2>&1 || grep -q '^not ok' "$tap" ||
+			echo "not ok - fuzz: recfile-fuzz.py failed" >>"$tap"
+	else
+		{ echo "not ok - fuzz: no ASan adprofctl or no seed recordings"; sed 's/^/# /' "$d/recgen.log"; } >>"$tap"
+	fi
 	cat "$tap"
 }
 
@@ -136,11 +162,12 @@ vm() {
 # Left to Debian's run: 15-ynl, 60-json and 70-privs drive the same
 # commands from python (minutes each here) to check the spec, the JSON
 # output and the privilege matrix, which 10-netlink checks command by
-# command; 95-dkms needs a DKMS build for the kernel.
+# command; 95-dkms needs a DKMS build for the kernel; 36-interop runs
+# perf, go tool pprof and python on recordings, userspace only.
 # q35 with intel-iommu: the IOMMU and interrupt remapping run under the
 # checks too, and pc's ACPI (a _PRT of 128 loops at every
 # pci_enable_device) takes the debug kernel more than its 30 s limit.
-DEBUG_SKIP="15-ynl 60-json 70-privs"
+DEBUG_SKIP="15-ynl 36-interop 60-json 70-privs"
 DEBUG_APPEND="adprof.stress=5 adprof.leak_cycles=6 adprof.unload=3 adprof.fuzz=2000"
 
 debug() {

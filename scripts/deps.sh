@@ -17,6 +17,7 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev libcap2-bin util-linux
 	sparse python3 python3-yaml python3-jsonschema python3-docutils
 	linux-perf bpftrace
+	libprotobuf-c-dev protobuf-c-compiler zlib1g-dev golang-go
 	dkms groff man-db
 )
 pkgs+=(${ADPROF_EXTRA_PKGS:-})

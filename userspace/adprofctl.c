@@ -85,23 +85,36 @@ static const struct adp_cmd cmds[] = {
 	{ "record", cmd_record,
 	  "[-F HZ] [-d SECONDS] [-o FILE] [-b BACKEND] [-C CPULIST] [-g] [--depth N]\n"
 	  "[--summary] [--summary-entries N] [--buf-samples N] [--max-bufs N]\n"
-	  "[-- COMMAND [ARGS]]",
+	  "[--irq] [-- COMMAND [ARGS]]",
 	  "Record samples to a file (default adprof.data).\n"
 	  "Starts a session owned by adprofctl and writes the samples group's\n"
 	  "batches until -d SECONDS pass, COMMAND exits or SIGINT/SIGTERM/SIGHUP;\n"
 	  "then stops, prints samples, loss and sequence gaps on stderr.\n"
 	  "  -d SECONDS   how long (also 500ms, 2m)\n"
 	  "  -o FILE      output file\n"
+	  "  --irq        also the irq group's events, for report --timeline\n"
+	  "               (needs CAP_NET_ADMIN)\n"
 	  "  other options as for start" },
 	{ "report", cmd_report,
-	  "[--format text|json|folded] [--top N] [--kallsyms FILE] [FILE]",
+	  "[--format text|json|folded|perf-data|pprof] [-o FILE] [--top N]\n"
+	  "[--kallsyms FILE] [--no-children] [--callers FUNC] [--callees FUNC]\n"
+	  "[--timeline [INTERVAL]] [FILE]",
 	  "Summarize a recording (default adprof.data).\n"
 	  "Totals, user/kernel split, top processes and functions; kernel\n"
 	  "addresses named with /proc/kallsyms, user ones with the processes'\n"
-	  "ELF symbols. folded prints 'comm;function count' for flamegraph.pl,\n"
+	  "ELF symbols. With call stacks, functions show children (samples\n"
+	  "with the function in their stack) and self, as perf report\n"
+	  "--children. folded prints 'comm;function count' for flamegraph.pl,\n"
 	  "or with call stacks 'comm;root;...;leaf count'. A count record\n"
-	  "(--summary) weighs its count in every format.\n"
-	  "  --top N      rows per table (default 10)" },
+	  "(--summary) weighs its count in every format. A truncated,\n"
+	  "corrupted or foreign file is refused (exit 1).\n"
+	  "  --top N          rows per table (default 10)\n"
+	  "  --no-children    functions by self samples only\n"
+	  "  --callers FUNC   who called FUNC, by samples\n"
+	  "  --callees FUNC   what FUNC called, by samples\n"
+	  "  --timeline [INTERVAL]  samples and interrupts per interval (1s)\n"
+	  "  --format perf-data -o FILE  a perf.data file, for perf report -i\n"
+	  "  --format pprof -o FILE      a gzipped profile.proto, for go tool pprof" },
 	{ "help", cmd_help, "[COMMAND]", "Show the commands, or COMMAND's usage." },
 };
 

@@ -34,6 +34,7 @@ enum {
 	OPT_DEPTH,
 	OPT_SUMMARY,
 	OPT_SUMMARY_ENTRIES,
+	OPT_IRQ,		/* record --irq */
 	OPT_START_END,
 };
 

@@ -13,6 +13,12 @@
  * The maps of each process are snapshotted when its pid first shows up,
  * and again at the end, so report can name user functions of processes
  * that exited meanwhile.
+ *
+ * With --irq a third socket joins the "irq" group before the session
+ * starts: each IRQ_EVENT and DMA_FAULT is written as it arrives
+ * (ADP_CHUNK_IRQ), with its hard-IRQ TIMESTAMP and the time record
+ * received it. Both sockets are polled together, so the receipt time is
+ * the event's delivery latency as watch-irq --latency measures it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -58,6 +64,7 @@ struct rec {
 	size_t ncpus;
 	struct rec_pid *pids;		/* open addressing set, pid 0 is empty */
 	size_t pid_slots, npids;
+	uint64_t irq_events, irq_count, irq_faults, irq_overruns;	/* --irq */
 };
 
 static uint64_t mono_ns(void)
@@ -259,28 +266,101 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* Read what the data socket holds; wait up to @ms for the first message. */
-static int rec_read(struct rec *r, struct nl_sock *sk, int ms)
+/* One event of the "irq" group, written with the time it arrived. */
+static int rec_irq(struct nl_msg *msg, void *arg)
 {
-	struct pollfd pfd = { .fd = nl_socket_get_fd(sk), .events = POLLIN };
+	static struct nla_policy policy[ADPROF_A_MAX + 1] = {
+		[ADPROF_A_DEV_ID]	= { .type = NLA_U32 },
+		[ADPROF_A_HOST_VECTOR]	= { .type = NLA_U32 },
+		[ADPROF_A_GUEST_IRQ]	= { .type = NLA_U32 },
+		[ADPROF_A_TIMESTAMP]	= { .type = NLA_U64 },
+		[ADPROF_A_COUNT]	= { .type = NLA_U32 },
+		[ADPROF_A_IOVA]		= { .type = NLA_U64 },
+		[ADPROF_A_DMA_FLAGS]	= { .type = NLA_U32 },
+	};
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct adp_irq e = { .rx_ns = mono_ns() };
+	struct nlattr *tb[ADPROF_A_MAX + 1];
+	struct rec *r = arg;
+	bool fault;
+
+	if (nlh->nlmsg_type != r->family ||
+	    (genlmsg_hdr(nlh)->cmd != ADPROF_CMD_IRQ_EVENT &&
+	     genlmsg_hdr(nlh)->cmd != ADPROF_CMD_DMA_FAULT))
+		return NL_SKIP;
+	fault = genlmsg_hdr(nlh)->cmd == ADPROF_CMD_DMA_FAULT;
+	if (genlmsg_parse(nlh, 0, tb, ADPROF_A_MAX, policy) ||
+	    !tb[ADPROF_A_DEV_ID] || !tb[ADPROF_A_TIMESTAMP] || !tb[ADPROF_A_COUNT] ||
+	    (!fault && (!tb[ADPROF_A_HOST_VECTOR] || !tb[ADPROF_A_GUEST_IRQ])) ||
+	    (fault && (!tb[ADPROF_A_IOVA] || !tb[ADPROF_A_DMA_FLAGS]))) {
+		fprintf(stderr, "adprofctl: record: malformed %s message\n",
+			fault ? "DMA_FAULT" : "IRQ_EVENT");
+		return NL_SKIP;
+	}
+	e.kind = fault ? ADP_IRQ_DMA_FAULT : ADP_IRQ_INTERRUPT;
+	e.dev_id = nla_get_u32(tb[ADPROF_A_DEV_ID]);
+	e.count = nla_get_u32(tb[ADPROF_A_COUNT]);
+	e.time_ns = nla_get_u64(tb[ADPROF_A_TIMESTAMP]);
+	if (fault) {
+		e.iova = nla_get_u64(tb[ADPROF_A_IOVA]);
+		e.dma_flags = nla_get_u32(tb[ADPROF_A_DMA_FLAGS]);
+		r->irq_faults += e.count;
+	} else {
+		e.vector = nla_get_u32(tb[ADPROF_A_HOST_VECTOR]);
+		e.guest_irq = nla_get_u32(tb[ADPROF_A_GUEST_IRQ]);
+		r->irq_count += e.count;
+	}
+	r->irq_events++;
+	rec_chunk(r, ADP_CHUNK_IRQ, &e, sizeof(e), NULL, 0);
+	return NL_OK;
+}
+
+/* Empty socket @sk; ENOBUFS counts in @overruns. */
+static int rec_drain(struct nl_sock *sk, uint64_t *overruns)
+{
 	int err;
 
 	for (;;) {
-		err = poll(&pfd, 1, ms);
+		err = nl_recvmsgs_default(sk);
+		if (err == -NLE_NOMEM) {
+			/* ENOBUFS: the socket overflowed; the sequence shows how much. */
+			(*overruns)++;
+			continue;
+		}
+		if (err == -NLE_AGAIN)
+			return 0;
+		if (err < 0) {
+			fprintf(stderr, "adprofctl: record: receive: %s\n",
+				nl_geterror(err));
+			return -EIO;
+		}
+	}
+}
+
+/*
+ * Read what the data socket (and the irq socket @irq, if not NULL) hold;
+ * wait up to @ms for the first message.
+ */
+static int rec_read(struct rec *r, struct nl_sock *sk, struct nl_sock *irq, int ms)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = nl_socket_get_fd(sk), .events = POLLIN },
+		{ .fd = irq ? nl_socket_get_fd(irq) : -1, .events = POLLIN },
+	};
+	int err;
+
+	for (;;) {
+		err = poll(pfd, 2, ms);
 		if (err < 0 && errno == EINTR)
 			return 0;
 		if (err <= 0)
 			return err;
 		ms = 0;
-		err = nl_recvmsgs_default(sk);
-		if (err == -NLE_NOMEM) {
-			/* ENOBUFS: the socket overflowed; the sequence shows how much. */
-			r->end.overruns++;
-		} else if (err < 0 && err != -NLE_AGAIN) {
-			fprintf(stderr, "adprofctl: record: receive: %s\n",
-				nl_geterror(err));
+		/* Interrupts first: their receipt time is their latency. */
+		if (pfd[1].revents && rec_drain(irq, &r->irq_overruns))
 			return -EIO;
-		}
+		if (pfd[0].revents && rec_drain(sk, &r->end.overruns))
+			return -EIO;
 	}
 }
 
@@ -299,6 +379,24 @@ static void progress(const struct rec *r, uint64_t start, bool done)
 		PRIu64 " lost, %" PRIu64 " gaps\033[K",
 		(uint64_t)((mono_ns() - start) / 1000000000ULL), r->end.samples,
 		r->end.lost, r->end.gaps);
+}
+
+/* The "irq" group's socket of --irq; its joining needs CAP_NET_ADMIN. */
+static int irq_open(struct adp_nl *irq, struct rec *r)
+{
+	int size = 4 << 20;
+
+	if (adp_nl_open(irq, "record"))
+		return -1;
+	if (adp_nl_join(irq, ADPROF_MCGRP_IRQ)) {
+		adp_nl_close(irq);
+		return -1;
+	}
+	nl_socket_disable_seq_check(irq->sk);
+	nl_socket_modify_cb(irq->sk, NL_CB_VALID, NL_CB_CUSTOM, rec_irq, r);
+	nl_socket_set_nonblocking(irq->sk);
+	setsockopt(nl_socket_get_fd(irq->sk), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return 0;
 }
 
 static int data_open(struct adp_nl *data, struct rec *r)
@@ -352,6 +450,7 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 		START_LONG_OPTS,
 		{ "duration", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "irq", no_argument, NULL, OPT_IRQ },
 		{}
 	};
 	const char *path = "adprof.data";
@@ -359,7 +458,8 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 	struct adp_file_header h = { .version = 2 };
 	struct start_args a = {};
 	struct rec r = { .ctx = ctx };
-	struct adp_nl ctl, data;
+	struct adp_nl ctl, data, irq;
+	bool with_irq = false;
 	uint64_t dur_ms = 0, start, deadline, last = 0;
 	int c, ret, status, exit_code = EXIT_FAILURE;
 	bool tty = isatty(STDERR_FILENO), stopped = false;
@@ -378,6 +478,9 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 		case 'o':
 			path = optarg;
 			break;
+		case OPT_IRQ:
+			with_irq = true;
+			break;
 		default:
 			ret = start_opt(ctx, c, &a);
 			if (ret < 0)
@@ -389,8 +492,10 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 
 	if (data_open(&data, &r))
 		return EXIT_FAILURE;
-	if (adp_nl_open(&ctl, "record"))
+	if (with_irq && irq_open(&irq, &r))
 		goto out_close_data;
+	if (adp_nl_open(&ctl, "record"))
+		goto out_close_irq;
 	r.f = fopen(path, "w");
 	if (!r.f) {
 		fprintf(stderr, "adprofctl: record: %s: %s\n", path, strerror(errno));
@@ -410,6 +515,7 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 		h.version = ADP_FILE_VERSION;
 	h.depth = a.flags & ADPROF_PROF_F_STACK ?
 		  (a.depth ? a.depth : ADPROF_STACK_DEPTH_DEFAULT) : 0;
+	h.flags = with_irq ? ADP_FILE_F_IRQ : 0;
 	h.start_ns = mono_ns();
 	rec_write(&r, &h, sizeof(h));
 
@@ -437,7 +543,7 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 			child = 0;
 			break;
 		}
-		if (rec_read(&r, data.sk, 100) < 0)
+		if (rec_read(&r, data.sk, with_irq ? irq.sk : NULL, 100) < 0)
 			goto out_stop;
 		if (tty && mono_ns() - last >= 1000000000ULL) {
 			last = mono_ns();
@@ -453,7 +559,7 @@ out_stop:
 	else
 		stopped = true;
 	/* The stop is acknowledged after the last batch was sent. */
-	if (rec_read(&r, data.sk, 0) < 0)
+	if (rec_read(&r, data.sk, with_irq ? irq.sk : NULL, 0) < 0)
 		exit_code = EXIT_FAILURE;
 	h.end_ns = stopped ? mono_ns() : 0;
 	if (tty)
@@ -463,6 +569,9 @@ out_stop:
 		kill(child, SIGTERM);
 out_close_ctl:
 	adp_nl_close(&ctl);
+out_close_irq:
+	if (with_irq)
+		adp_nl_close(&irq);
 out_close_data:
 	adp_nl_close(&data);
 	if (!r.f)
@@ -487,6 +596,12 @@ out_close_data:
 		if (a.flags & ADPROF_PROF_F_SUMMARY)
 			fprintf(stderr, ", %" PRIu64 " count records", r.counts);
 		fputc('\n', stderr);
+		if (with_irq)
+			fprintf(stderr, "adprofctl: record: irq group: %" PRIu64
+				" events, %" PRIu64 " interrupts, %" PRIu64
+				" DMA faults; socket overruns %" PRIu64 "\n",
+				r.irq_events, r.irq_count, r.irq_faults,
+				r.irq_overruns);
 	}
 	if (fclose(r.f) && !r.werr)
 		r.werr = errno;

@@ -100,6 +100,7 @@ static void load_kallsyms(struct symbolizer *s, const char *path)
 {
 	size_t cap = 0, scap = 0, slen = 0, i;
 	char line[512], name[256], mod[128], type;
+	const char *obj;
 	unsigned long long addr;
 	bool any = false;
 	FILE *f;
@@ -120,7 +121,9 @@ static void load_kallsyms(struct symbolizer *s, const char *path)
 			cap = cap ? cap * 2 : 65536;
 			s->ksyms = xrealloc(s->ksyms, cap * sizeof(*s->ksyms));
 		}
-		while (slen + strlen(name) + strlen(mod) + 4 > scap) {
+		obj = mod[0] ? mod : "kernel.kallsyms";
+		/* name, NUL, "[obj]", NUL */
+		while (slen + strlen(name) + strlen(obj) + 4 > scap) {
 			scap = scap ? scap * 2 : 1 << 20;
 			s->kstrings = xrealloc(s->kstrings, scap);
 		}
@@ -129,7 +132,7 @@ static void load_kallsyms(struct symbolizer *s, const char *path)
 		s->ksyms[s->nksyms].name = (const char *)(uintptr_t)slen;
 		slen += sprintf(s->kstrings + slen, "%s", name) + 1;
 		s->ksyms[s->nksyms].obj = (const char *)(uintptr_t)slen;
-		slen += sprintf(s->kstrings + slen, "[%s]", mod[0] ? mod : "kernel.kallsyms") + 1;
+		slen += sprintf(s->kstrings + slen, "[%s]", obj) + 1;
 		s->nksyms++;
 	}
 	fclose(f);

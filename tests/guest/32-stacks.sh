@@ -47,6 +47,28 @@ echo "# stackprog chain: $chain of $all samples show main;level1;level2;leaf; th
 sort -t' ' -k2 -n -r $P/chain.folded | head -1 | sed 's/^/#   /'
 check "samples of stackprog chain ($all)" test "$all" -gt 100
 check "at least 90% show main;level1;level2;leaf ($chain of $all)" test $((chain * 10)) -ge $((all * 9))
+# children and self, as perf report --children: main holds (nearly) every
+# sample of stackprog, leaf its own; level1's callers are main, level2's
+# callees leaf.
+adprofctl report -n 30 $P/chain.data >$P/chain.txt
+diag $P/chain.txt
+# fn NAME COLUMN: children ($1) or self ($3) of stackprog's function NAME
+fn() { awk -v f="$1" -v c="$2" '$5 == "stackprog" && $6 == f { print $c; exit }' $P/chain.txt; }
+check "report: the functions table has children and self" grep -q '^  children       %       self       %  command' $P/chain.txt
+check "report: main's children hold >= 90% of stackprog's samples ($(fn main 1) of $all)" \
+	test "$(( $(fn main 1) * 10 ))" -ge $((all * 9))
+check "report: main's self is near 0 ($(fn main 3))" test "$(( $(fn main 3) * 10 ))" -lt "$all"
+# (leaf's children also hold the kernel's samples taken on its behalf.)
+check "report: leaf's self <= its children, >= 90% of them ($(fn leaf 3) of $(fn leaf 1))" \
+	test "$(fn leaf 3)" -le "$(fn leaf 1)" -a "$(( $(fn leaf 3) * 10 ))" -ge "$(( $(fn leaf 1) * 9 ))"
+check "report: level1's children >= level2's >= leaf's" \
+	test "$(fn level1 1)" -ge "$(fn level2 1)" -a "$(fn level2 1)" -ge "$(fn leaf 1)"
+adprofctl report --callers level1 --callees level2 $P/chain.data >$P/cc.txt
+diag $P/cc.txt
+check "report --callers level1: main is its top caller" \
+	sh -c "sed -n '/^callers of level1/,/^\$/p' $P/cc.txt | awk 'NR == 3 { exit \$4 != \"main\" }'"
+check "report --callees level2: leaf is its top callee" \
+	sh -c "sed -n '/^callees of level2/,/^\$/p' $P/cc.txt | awk 'NR == 3 { exit \$4 != \"leaf\" }'"
 
 # ---- a syscall loop: the kernel chain -----------------------------------------
 adprofctl record -g -F 1000 -o $P/read.data -- stackprog read 4 >$P/read.rec 2>&1

@@ -119,6 +119,32 @@ assert j["summary"]["records"] > 0
 assert j["processes"][0]["comm"] == "spin"
 assert j["functions"][0]["samples"] <= j["samples"]
 ' $P/sum.json "$rsamp"
+# The converters weigh count records too: perf by period, pprof by count.
+if command -v perf >/dev/null 2>&1; then
+	export HOME=/tmp
+	check "report --format perf-data of a summary" \
+		adprofctl report --format perf-data -o $P/sum.perf $P/sum.data
+	perf report -i $P/sum.perf --stdio --no-children --sort comm -g none \
+		>$P/sum.perfcomm 2>/dev/null
+	pct=$(awk '$1 ~ /%$/ && $2 == "spin" { sub("%", "", $1); print $1; exit }' $P/sum.perfcomm)
+	ours=$(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print("%.2f" % (100.0 * j["processes"][0]["samples"] / j["samples"]))' $P/sum.json)
+	check "perf report: spin's share by period is report's ($pct% vs $ours%)" \
+		python3 -c 'import sys; sys.exit(abs(float(sys.argv[1] or -1) - float(sys.argv[2])) > 0.02)' "${pct:-}" "$ours"
+else
+	fail "perf not found in the guest (the host's /usr over 9p)"
+fi
+if command -v go >/dev/null 2>&1; then
+	check "report --format pprof of a summary" \
+		adprofctl report --format pprof -o $P/sum.pb.gz $P/sum.data
+	go tool pprof -top -nodefraction=0 -sample_index=samples $P/sum.pb.gz \
+		>$P/sum.pptop 2>/dev/null
+	n=$(awk '$NF == "adprof_spin_hot" { print $1; exit }' $P/sum.pptop)
+	want=$(grep '^spin;adprof_spin_hot ' $P/sum.folded | awk '{ print $2 }')
+	check "go tool pprof: adprof_spin_hot has its counts' sum (${n:-none} vs $want)" \
+		test "${n:-x}" = "$want"
+else
+	fail "go not found in the guest (the host's /usr over 9p)"
+fi
 rb=$(sed -n 's/.*; \([0-9]*\) bytes received.*/\1/p' $P/raw.rec)
 sb=$(sed -n 's/.*; \([0-9]*\) bytes received.*/\1/p' $P/sum.rec)
 rsr=$(sed -n 's/.*record: \([0-9]*\) samples.*/\1/p' $P/raw.rec)

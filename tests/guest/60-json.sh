@@ -147,10 +147,40 @@ check "report json with stacks: the stacks member has its fields" python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
 st = r["stacks"]
-assert set(st) == {"depth", "samples", "distinct", "truncated", "user_bad"}, st
+assert set(st) == {"depth", "samples", "distinct", "truncated", "user_bad", "top"}, st
 assert st["depth"] == 16, st
 assert 0 < st["distinct"] <= st["samples"] == r["samples"], (st, r["samples"])
-assert st["truncated"] <= st["samples"] and st["user_bad"] <= st["samples"], st' $J/streport
+assert st["truncated"] <= st["samples"] and st["user_bad"] <= st["samples"], st
+top = st["top"]
+assert 0 < len(top) <= 10 and all(set(t) == {"comm", "samples", "frames"} for t in top), top
+assert all(set(f) == {"function", "object", "kernel"} for t in top for f in t["frames"]), top
+assert [t["samples"] for t in top] == sorted((t["samples"] for t in top), reverse=True), top
+assert sum(t["samples"] for t in top) <= r["samples"], top
+fs = r["functions"]
+assert all({"self", "total"} <= set(f) and f["samples"] == f["self"] <= f["total"] <= r["samples"]
+           for f in fs), fs
+assert [f["total"] for f in fs] == sorted((f["total"] for f in fs), reverse=True), fs
+print(top[0]["samples"], "/".join(f["function"] for f in top[0]["frames"]))' $J/streport
+# The top stack's leaf: its self is at least that stack's samples.
+check "report json: the top stack's leaf has at least its samples as self" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+t = r["stacks"]["top"][0]
+leaf = t["frames"][-1]
+self = sum(f["self"] for f in r["functions"] if f["function"] == leaf["function"]
+           and f["object"] == leaf["object"] and f["comm"] == t["comm"])
+assert self >= t["samples"] or len(r["functions"]) == 10, (t, r["functions"])' $J/streport
+adprofctl -j report --callers level2 --callees level1 $J/st.data >$J/callers 2>&1
+check "report json --callers/--callees: members with their fields" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+for k, fn in (("callers", "level2"), ("callees", "level1")):
+    c = r[k]
+    assert set(c) == {"function", "samples", "entries"} and c["function"] == fn, c
+    assert all(set(e) == {"comm", "function", "object", "kernel", "samples"} for e in c["entries"]), c
+    assert 0 < c["samples"] <= r["samples"], c
+assert r["callers"]["entries"][0]["function"] == "level1", r["callers"]
+assert r["callees"]["entries"][0]["function"] == "level2", r["callees"]' $J/callers
 adprofctl report --format folded $J/st.data >$J/stfolded 2>&1
 check "report --format folded with stacks: FlameGraph's folded format" folded $J/stfolded
 total=$(folded $J/stfolded 2>/dev/null)

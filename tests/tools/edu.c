@@ -9,7 +9,7 @@
  *   edu check ADDR           identification and liveness registers
  *   edu status ADDR          print the interrupt status register
  *   edu ack ADDR             acknowledge every status bit (lowers INTx)
- *   edu raise ADDR N [-p IRQNAME] [-a] [-T MS] [-m]
+ *   edu raise ADDR N [-p IRQNAME] [-a] [-T MS] [-m] [-r HZ]
  *                            raise N interrupts (BAR0+0x60);
  *        -p IRQNAME  after each, wait until the /proc/interrupts line
  *                    named IRQNAME counted it, so no two interrupts merge
@@ -17,6 +17,9 @@
  *        -a          acknowledge the status after each
  *        -m          stop early once the device's MSI is disabled (for
  *                    raising while adprof is being unloaded)
+ *        -r HZ       at most HZ a second: each raised at least 1/HZ s
+ *                    after the one before was raised (with -p: was
+ *                    taken by the CPU); no catching up after a stall
  *   edu cfgbyte ADDR OFFSET  print one config space byte
  *   edu msixmask ADDR        print "ENTRY:MASKED" for each MSI-X table
  *                            entry (any device with MSI-X), read from
@@ -65,7 +68,7 @@ static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
 		"usage: edu find VVVV:DDDD [N] | check ADDR | status ADDR | ack ADDR\n"
-		"       edu raise ADDR N [-p IRQNAME] [-a] [-T MS] [-m]\n"
+		"       edu raise ADDR N [-p IRQNAME] [-a] [-T MS] [-m] [-r HZ]\n"
 		"       edu cfgbyte ADDR OFFSET | msixmask ADDR\n"
 		"       edu dma ADDR to-dev|to-ram IOVA N\n");
 	exit(2);
@@ -253,10 +256,19 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static int cmd_raise(int argc, char **argv)
 {
 	const char *addr, *irqname = NULL;
-	unsigned long n, i, timeout_ms = 5000;
+	unsigned long n, i, timeout_ms = 5000, hz = 0;
+	uint64_t t0;
 	bool ack = false, stop_msi = false;
 	volatile uint32_t *bar;
 	unsigned int cap = 0;
@@ -267,7 +279,7 @@ static int cmd_raise(int argc, char **argv)
 	addr = argv[2];
 	n = strtoul(argv[3], NULL, 0);
 	optind = 4;
-	while ((c = getopt(argc, argv, "p:aT:m")) != -1) {
+	while ((c = getopt(argc, argv, "p:aT:mr:")) != -1) {
 		switch (c) {
 		case 'p':
 			irqname = optarg;
@@ -281,6 +293,9 @@ static int cmd_raise(int argc, char **argv)
 		case 'm':
 			stop_msi = true;
 			break;
+		case 'r':
+			hz = strtoul(optarg, NULL, 0);
+			break;
 		default:
 			usage();
 		}
@@ -292,9 +307,12 @@ static int cmd_raise(int argc, char **argv)
 		if (!cap)
 			die("%s has no MSI capability", addr);
 	}
+	t0 = 0;
 	for (i = 0; i < n; i++) {
 		long long before = 0;
 
+		while (hz && i && now_us() < t0 + 1000000ULL / hz)
+			usleep(200);
 		if (stop_msi && !(cfg_byte(cfg, cap + 2) & 1))
 			break;
 		if (irqname) {
@@ -315,6 +333,8 @@ static int cmd_raise(int argc, char **argv)
 				usleep(100);
 			}
 		}
+		/* with -p, after the CPU took it: the next is 1/HZ after that */
+		t0 = now_us();
 		if (ack)
 			wr(bar, EDU_ACK, rd(bar, EDU_STATUS));
 	}
