@@ -183,6 +183,28 @@ check "stacks: exact totals: $(ident $P/stk.out $P/stk.stat)" exact $P/stk.out $
 kill $busy $spin_pid
 wait $busy $spin_pid 2>/dev/null
 
+# ---- CPU hotplug: an offline CPU's table is written out at the stop ----------
+ONL=/sys/devices/system/cpu/cpu1/online
+if [ -w $ONL ]; then
+	spin -t 2 120 >/dev/null &
+	spin_pid=$!
+	profsub run -S -F 1000 -d 4 >$P/hp.out 2>&1 &
+	ps=$!
+	sleep 1
+	check "CPU 1 offline during a summary session" sh -c "echo 0 > $ONL"
+	sleep 1
+	check "CPU 1 back online" sh -c "echo 1 > $ONL"
+	check "profsub's summary session ran to its end" wait $ps
+	kill $spin_pid
+	wait $spin_pid 2>/dev/null
+	adprofctl stat >$P/hp.stat
+	check "hotplug: CPU 1 counted before it went offline ($(val cpu1 $P/hp.out))" \
+		test "$(val cpu1 $P/hp.out)" -gt 0
+	check "hotplug: exact totals: $(ident $P/hp.out $P/hp.stat)" exact $P/hp.out $P/hp.stat
+else
+	fail "CPU 1 cannot go offline: no hotplug check"
+fi
+
 # ---- nobody listening: dropped buffers lose samples, counted ------------------
 check "clear" adprofctl clear
 check "detached summary, 1 buffer on the list" adprofctl start --detach --summary --max-bufs 1
