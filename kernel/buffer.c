@@ -20,6 +20,7 @@ static void adprof_buf_reset(struct adprof_buf *b)
 	b->overflow = 0;
 	b->rd = 0;
 	b->rd_rec = 0;
+	b->sum = (struct adprof_sumstats){};
 }
 
 /**
@@ -93,7 +94,8 @@ struct adprof_buf *adprof_buf_switch(struct adprof_buf **slot,
  * @b: a buffer the reader owns
  * @max_bytes: at most this many bytes, unless the first record is longer
  * @bytes: where to store how many bytes were taken
- * @nrec: where to store how many records they hold
+ * @nrec: where to store how many records they hold, a count record
+ *	counting as its count (adprof_rec_weight())
  *
  * The records stay valid until @b is freed; if some are left the reader
  * puts @b back with adprof_buflist_push_head().
@@ -104,17 +106,19 @@ const void *adprof_buf_take(struct adprof_buf *b, u32 max_bytes, u32 *bytes,
 			    u32 *nrec)
 {
 	const u8 *first = (const u8 *)b->data + b->rd;
+	const struct adprof_sample *s;
 	u32 off = b->rd, n = 0, len;
 
 	while (off < b->used) {
-		len = adprof_rec_len((const void *)((const u8 *)b->data + off));
+		s = (const void *)((const u8 *)b->data + off);
+		len = adprof_rec_len(s);
 		/* Records are written whole by this module: never past used. */
 		if (WARN_ON_ONCE(len > b->used - off))
 			break;
 		if (n && off + len - b->rd > max_bytes)
 			break;
 		off += len;
-		n++;
+		n += adprof_rec_weight(s);
 	}
 	*bytes = off - b->rd;
 	*nrec = n;
@@ -161,10 +165,10 @@ void adprof_buflist_set_max(struct adprof_buflist *l, u32 max_bufs)
  * @l: the list
  * @old: the buffer adprof_buf_switch() returned, or NULL
  *
- * Its overflow always goes into the statistics. An empty buffer counts in
- * emptybuf; otherwise, while the list holds fewer than max_bufs buffers,
- * @old is appended (buf, sample), else it is dropped (dropbuf,
- * dropbuf_sample). A buffer handed back is reset, ready for reuse.
+ * Its overflow and summary counters always go into the statistics. An
+ * empty buffer counts in emptybuf; otherwise, while the list holds fewer
+ * than max_bufs buffers, @old is appended (buf, sample), else it is
+ * dropped (dropbuf, dropbuf_sample). A buffer handed back is reset, ready for reuse.
  *
  * Return: NULL if @old is now on the list (or was NULL), else @old, owned
  * by the caller, to free or install again.
@@ -179,6 +183,11 @@ struct adprof_buf *adprof_buflist_rotate(struct adprof_buflist *l,
 
 	spin_lock_irqsave(&l->lock, flags);
 	l->stats.overflow += old->overflow;
+	l->stats.sum_sample += old->sum.sample;
+	l->stats.sum_record += old->sum.record;
+	l->stats.sum_evict += old->sum.evict;
+	l->stats.sum_miss += old->sum.miss;
+	l->stats.sum_drop += old->sum.drop;
 	if (!old->nrec) {
 		l->stats.emptybuf++;
 	} else if (l->stats.onlist_buf < l->max_bufs) {

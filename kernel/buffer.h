@@ -67,13 +67,35 @@
 #include <linux/adprof.h>
 
 /**
+ * struct adprof_sumstats - summary table counters (summary.h), tprof-style
+ * @sample: samples counted into a table
+ * @record: count records written from a table
+ * @evict: of them, written before the tick to make room (eviction)
+ * @miss: samples not taken: no room for their comm record or the evicted
+ *	entry's record (also in overflow)
+ * @drop: samples of entries whose record found no room at the tick (also
+ *	in overflow)
+ *
+ * Every sample a summary session tries to take is in @sample or @miss;
+ * every one in @sample is in exactly one count record, or in @drop.
+ */
+struct adprof_sumstats {
+	u32 sample;
+	u32 record;
+	u32 evict;
+	u32 miss;
+	u32 drop;
+};
+
+/**
  * struct adprof_buf - a buffer of sample records
  * @used: bytes written, of whole records (C)
  * @size: capacity in bytes (I)
- * @nrec: records written (C)
+ * @nrec: records written, a count record as its count (C)
  * @overflow: samples not taken because the buffer was full (C)
  * @rd: bytes already taken by the reader (R)
- * @rd_rec: records already taken by the reader (R)
+ * @rd_rec: records already taken by the reader, counted as @nrec (R)
+ * @sum: summary table counters of the buffer's interval (C)
  * @cpu: the CPU whose slot it is made for (I)
  * @list: link on the global list (L) or in a pool (P)
  * @data: the records, 8-byte aligned
@@ -86,6 +108,7 @@ struct adprof_buf {
 	u32 rd;
 	u32 rd_rec;
 	u32 cpu;
+	struct adprof_sumstats sum;
 	struct list_head list;
 	u64 data[];
 };
@@ -103,6 +126,11 @@ struct adprof_buf {
  * @dropbuf_sample: records in dropped buffers
  * @onlist_buf: buffers on the list now
  * @onlist_sample: unread records on the list now
+ * @sum_sample: samples counted into summary tables
+ * @sum_record: count records written from them
+ * @sum_evict: of them, written early to make room
+ * @sum_miss: samples of summary sessions not taken (also in overflow)
+ * @sum_drop: samples of entries whose record found no room (also in overflow)
  *
  * The first six count up from the last clear; the last two are the state of
  * the list, and bound it: onlist_buf never passes max_bufs by rotation.
@@ -116,6 +144,11 @@ struct adprof_bufstats {
 	u64 dropbuf_sample;
 	u64 onlist_buf;
 	u64 onlist_sample;
+	u64 sum_sample;
+	u64 sum_record;
+	u64 sum_evict;
+	u64 sum_miss;
+	u64 sum_drop;
 };
 
 /**
@@ -199,6 +232,28 @@ static inline void *adprof_buf_reserve(struct adprof_buf *b, u32 len)
 }
 
 /**
+ * adprof_buf_reserve_count() - claim the next record for a count record
+ * @b: as for adprof_buf_reserve()
+ * @len: the record's length, a multiple of 8
+ * @count: the samples it stands for, >= 1
+ *
+ * As adprof_buf_reserve(), with the same context rules, for a record of
+ * ADPROF_SAMPLE_F_COUNT: it counts as @count records.
+ *
+ * Return: the record to fill, or NULL when it does not fit in @b (one
+ * overflow counted; the caller counts the rest of what it loses).
+ */
+static inline void *adprof_buf_reserve_count(struct adprof_buf *b, u32 len,
+					     u32 count)
+{
+	void *s = adprof_buf_reserve(b, len);
+
+	if (s)
+		b->nrec += count - 1;
+	return s;
+}
+
+/**
  * adprof_buf_reserve_max() - room for a record whose length is not known yet
  * @b: as for adprof_buf_reserve()
  * @max: the longest the record can be, a multiple of 8
@@ -229,6 +284,17 @@ static inline void adprof_buf_commit(struct adprof_buf *b, u32 len)
 {
 	b->used += len;
 	b->nrec++;
+}
+
+/**
+ * adprof_rec_weight() - what a record counts for in a buffer's @nrec
+ * @s: the record
+ *
+ * Return: its count for a count record, else 1 (comm records too).
+ */
+static inline u32 adprof_rec_weight(const struct adprof_sample *s)
+{
+	return s->flags & ADPROF_SAMPLE_F_COUNT ? (u32)s->count : 1;
 }
 
 /**

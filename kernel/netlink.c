@@ -40,6 +40,11 @@ static struct netlink_range_validation adprof_buf_samples_range __ro_after_init 
 	.max = ADPROF_BUF_SAMPLES_MAX,
 };
 
+static struct netlink_range_validation adprof_summary_entries_range __ro_after_init = {
+	.min = ADPROF_SUMMARY_ENTRIES_MIN,
+	.max = ADPROF_SUMMARY_ENTRIES_MAX,
+};
+
 #define ADPROF_POLICY_DEV_ID NLA_POLICY_MIN(NLA_U32, 1)
 
 static const struct nla_policy adprof_dev_assign_policy[ADPROF_A_MAX + 1] = {
@@ -91,6 +96,8 @@ static const struct nla_policy adprof_prof_start_policy[ADPROF_A_MAX + 1] = {
 	[ADPROF_A_PROF_FLAGS] = NLA_POLICY_MASK(NLA_U32, ADPROF_PROF_F_ALL),
 	[ADPROF_A_STACK_DEPTH] = NLA_POLICY_RANGE(NLA_U32, 1,
 						  ADPROF_STACK_DEPTH_MAX),
+	[ADPROF_A_SUMMARY_ENTRIES] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &adprof_summary_entries_range),
 };
 
 static const struct nla_policy adprof_dma_map_policy[ADPROF_A_MAX + 1] = {

@@ -40,6 +40,24 @@
  * a sample with less room than that left is not taken (overflow). Without
  * it, records and the sampler's work are those of a fixed 32-byte record.
  *
+ * Summary. With ADPROF_PROF_F_SUMMARY the sampler writes no sample record:
+ * it counts the sample in its CPU's summary table (summary.h) by (pid,
+ * user or kernel, pc), and with call stacks by the whole stack. Ticks come
+ * every prof_summary_ms (1 s by default: a steady workload has about as
+ * many keys in a second as in a tenth, and each message and comm record
+ * is paid once per tick), and each tick
+ * the worker switches in the CPU's spare table, then its buffer, and
+ * writes the old table out as count records (ADPROF_SAMPLE_F_COUNT) into
+ * the old buffer before rotating it: the buffers, the list and the stream
+ * are the same as for samples, with fewer, heavier records. A key whose
+ * probe window is full evicts the entry with the fewest samples, which the
+ * sampler writes into its current buffer at once. Comm records are written
+ * as for samples, so every pid of a count record is named before it on
+ * its CPU's stream (the table is switched before the buffer). Counters
+ * count a count record as its samples (buffer.h), so every identity of the
+ * statistics and LOST holds in samples; the summary counters (struct
+ * adprof_sumstats) account for the tables.
+ *
  * CPUs. Without ADPROF_A_CPUMASK every online CPU is sampled; a mask naming
  * a CPU that does not exist or is offline is refused. A CPU that goes
  * offline during a session stops sampling for the rest of it (perf detaches
@@ -73,7 +91,8 @@
  *  S: adprof_prof_lock, the start/stop lock (tprof_startstop_lock)
  *  s: written under S while no session runs, read-only while one runs
  *  R: adprof_prof_reader_lock, the stream (tprof_reader_lock)
- *  C: the CPU's sampler; see buffer.h for the slot and switch protocol
+ *  C: the CPU's sampler; see buffer.h for the slot and switch protocol,
+ *     which the summary table slot follows too (summary.h)
  *  W: the CPU's tick worker while a session runs, else S
  *  A: atomic
  *  I: set at init, constant afterwards
@@ -86,6 +105,7 @@
 #include <linux/err.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
+#include <linux/log2.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -104,18 +124,28 @@
 #include "debugfs.h"
 #include "netlink.h"
 #include "profile.h"
+#include "summary.h"
 
 /* Bytes of records per message: 30 KiB keeps the skb under 32 KiB. */
 #define ADPROF_STREAM_BYTES	(30U << 10)
+/* The default summary table's slots at most (SUMMARY_ENTRIES may pass it). */
+#define ADPROF_SUM_DEFAULT_MAX	4096
 /* Processes remembered per CPU between comm records. */
 #define ADPROF_COMM_CACHE	64
 #define ADPROF_TICK_MS_MIN	10U
 #define ADPROF_TICK_MS_MAX	1000U
+#define ADPROF_SUMMARY_MS_MAX	10000U
 
 static unsigned int prof_tick_ms = 100;
 module_param(prof_tick_ms, uint, 0644);
 MODULE_PARM_DESC(prof_tick_ms,
 		 "profiler buffer rotation period in ms (10-1000, read at start)");
+
+/* drop_monitor's summary alerts come once a second (dm_delay), too. */
+static unsigned int prof_summary_ms = 1000;
+module_param(prof_summary_ms, uint, 0644);
+MODULE_PARM_DESC(prof_summary_ms,
+		 "rotation period of summary sessions in ms (10-10000, read at start)");
 
 /**
  * struct adprof_comm_ent - a process the sampler has named in this buffer
@@ -134,9 +164,11 @@ struct adprof_comm_ent {
  * @buf: the slot: the buffer the sampler writes, or NULL (C)
  * @comm_gen: bumped by the sampler when it starts a buffer (C)
  * @comm: pids named in the current buffer, direct-mapped (C)
+ * @tab: the summary table slot, or NULL: the table the sampler counts in (C)
  * @cpu: this CPU's number (I)
  * @tick: the tick worker, queued on @cpu
  * @spare: the next buffer to switch in, or NULL (W)
+ * @tab_spare: the next summary table to switch in, empty, or NULL (W)
  * @event: the backend's handle while the CPU is sampled (S)
  * @seq: sequence number of the next message of this CPU's stream (R)
  * @lost: samples lost since the last message of the stream (A)
@@ -145,10 +177,12 @@ struct adprof_prof_cpu {
 	struct adprof_buf *buf;
 	u32 comm_gen;
 	struct adprof_comm_ent comm[ADPROF_COMM_CACHE];
+	struct adprof_sumtab *tab;
 
 	unsigned int cpu;
 	struct delayed_work tick;
 	struct adprof_buf *spare;
+	struct adprof_sumtab *tab_spare;
 	void *event;
 
 	u32 seq;
@@ -180,6 +214,7 @@ static u32 adprof_prof_buf_bytes;		/* s */
 static u32 adprof_prof_depth;			/* s, 0: no call stacks */
 static u32 adprof_prof_rec_max;			/* s, longest record */
 static u32 adprof_prof_max_bufs;		/* s */
+static u32 adprof_prof_sum_nent;		/* s, 0: no summary tables */
 static u32 adprof_prof_flags;			/* s */
 static unsigned long adprof_prof_tick_jiffies;	/* s */
 static struct net *adprof_prof_owner_net;	/* S, compared only */
@@ -216,6 +251,44 @@ static struct adprof_comm_ent *adprof_comm_lookup(struct adprof_prof_cpu *c,
 	return e;
 }
 
+/*
+ * Count a sample in @c's summary table; an evicted entry becomes a count
+ * record in @b. Same context as adprof_prof_sample().
+ */
+static void adprof_prof_count(struct adprof_prof_cpu *c, struct adprof_buf *b,
+			      u32 pid, struct pt_regs *regs)
+{
+	struct adprof_sumtab *t = READ_ONCE(c->tab);
+	struct adprof_sum_ent *k, *v;
+	struct adprof_sample *s;
+
+	/* Installed with the buffer, removed after the event: never NULL. */
+	if (unlikely(!t)) {
+		b->sum.miss++;
+		b->overflow++;
+		return;
+	}
+	k = adprof_sum_key(t);
+	k->pid = pid;
+	k->pc = instruction_pointer(regs);
+	k->flags = user_mode(regs) ? 0 : ADPROF_SAMPLE_F_KERNEL;
+	if (t->depth)
+		adprof_callchain(adprof_sum_stack(k), regs, t->depth);
+	if (adprof_sum_add(t, &v) == ADPROF_SUM_FULL) {
+		s = adprof_buf_reserve_count(b, adprof_sum_rec_len(t, v),
+					     v->count);
+		if (!s) {
+			b->sum.miss++;
+			return;
+		}
+		adprof_sum_write(t, v, c->cpu, s);
+		b->sum.record++;
+		b->sum.evict++;
+		adprof_sum_replace(t, v);
+	}
+	b->sum.sample++;
+}
+
 /**
  * adprof_prof_sample() - record one sample on the current CPU
  * @cookie: the CPU's struct adprof_prof_cpu, given to the backend at start
@@ -223,7 +296,8 @@ static struct adprof_comm_ent *adprof_comm_lookup(struct adprof_prof_cpu *c,
  *
  * Be careful: called from the backend's interrupt, possibly NMI, on the
  * CPU @cookie belongs to. No lock, no allocation, no printk: one or two
- * records, or a count of overflow when the buffer is full.
+ * records, or a count of overflow when the buffer is full; in a summary
+ * session a count in the table instead of the sample record.
  */
 void adprof_prof_sample(void *cookie, struct pt_regs *regs)
 {
@@ -246,8 +320,11 @@ void adprof_prof_sample(void *cookie, struct pt_regs *regs)
 	e = adprof_comm_lookup(c, pid, comm);
 	if (e) {
 		s = adprof_buf_reserve(b, sizeof(*s));
-		if (!s)
+		if (!s) {
+			if (adprof_prof_sum_nent)
+				b->sum.miss++;
 			return;
+		}
 		s->pid = pid;
 		s->tid = tid;
 		s->cpu = c->cpu;
@@ -258,6 +335,10 @@ void adprof_prof_sample(void *cookie, struct pt_regs *regs)
 		memcpy(e->comm, comm, ADPROF_COMM_LEN);
 	}
 
+	if (adprof_prof_sum_nent) {
+		adprof_prof_count(c, b, pid, regs);
+		return;
+	}
 	depth = adprof_prof_depth;
 	if (depth)
 		s = adprof_buf_reserve_max(b, adprof_prof_rec_max);
@@ -295,6 +376,11 @@ static const char *const adprof_stat_names[] = {
 	[ADPROF_STAT_A_STREAM_ERROR_SAMPLES] = "stream_error_samples",
 	[ADPROF_STAT_A_ONLIST_BUF] = "onlist_buf",
 	[ADPROF_STAT_A_ONLIST_SAMPLE] = "onlist_sample",
+	[ADPROF_STAT_A_SUMMARY_SAMPLE] = "summary_sample",
+	[ADPROF_STAT_A_SUMMARY_RECORD] = "summary_record",
+	[ADPROF_STAT_A_SUMMARY_EVICT] = "summary_evict",
+	[ADPROF_STAT_A_SUMMARY_MISS] = "summary_miss",
+	[ADPROF_STAT_A_SUMMARY_DROP] = "summary_drop",
 };
 
 static_assert(ARRAY_SIZE(adprof_stat_names) == ADPROF_STAT_A_MAX + 1);
@@ -319,6 +405,11 @@ static void adprof_prof_stats(u64 v[ADPROF_STAT_A_MAX + 1])
 		atomic64_read(&adprof_stream_error_samples);
 	v[ADPROF_STAT_A_ONLIST_BUF] = st.onlist_buf;
 	v[ADPROF_STAT_A_ONLIST_SAMPLE] = st.onlist_sample;
+	v[ADPROF_STAT_A_SUMMARY_SAMPLE] = st.sum_sample;
+	v[ADPROF_STAT_A_SUMMARY_RECORD] = st.sum_record;
+	v[ADPROF_STAT_A_SUMMARY_EVICT] = st.sum_evict;
+	v[ADPROF_STAT_A_SUMMARY_MISS] = st.sum_miss;
+	v[ADPROF_STAT_A_SUMMARY_DROP] = st.sum_drop;
 }
 
 static int adprof_prof_stats_show(struct seq_file *m, void *unused)
@@ -393,7 +484,7 @@ static int adprof_prof_send(struct adprof_prof_cpu *c, struct adprof_buf *b)
 	    nla_put_u32(skb, ADPROF_A_SEQ, c->seq) ||
 	    nla_put_u64_64bit(skb, ADPROF_A_LOST, lost, ADPROF_A_PAD) ||
 	    nla_put_u32(skb, ADPROF_A_RECORD_VERSION,
-			adprof_prof_depth ? ADPROF_RECORD_VERSION : 1))
+			adprof_prof_sum_nent ? 3 : adprof_prof_depth ? 2 : 1))
 		goto err_size;
 	a = nla_reserve(skb, ADPROF_A_SAMPLES, bytes);
 	if (!a)
@@ -534,10 +625,38 @@ static void adprof_prof_retire(struct adprof_prof_cpu *c,
 		adprof_bufpool_put(&adprof_prof_pool, old);
 }
 
+/*
+ * Write a summary table the caller owns out as count records into @b, a
+ * buffer it owns, and empty it. An entry without room counts in overflow
+ * (its samples) and drop.
+ */
+static void adprof_prof_flush_tab(struct adprof_prof_cpu *c,
+				  struct adprof_sumtab *t, struct adprof_buf *b)
+{
+	struct adprof_sum_ent *e;
+	struct adprof_sample *s;
+	u32 pos = 0;
+
+	while ((e = adprof_sum_next(t, &pos))) {
+		s = adprof_buf_reserve_count(b, adprof_sum_rec_len(t, e),
+					     e->count);
+		if (!s) {
+			/* The reserve counted one overflow. */
+			b->overflow += e->count - 1;
+			b->sum.drop += e->count;
+			continue;
+		}
+		adprof_sum_write(t, e, c->cpu, s);
+		b->sum.record++;
+	}
+	adprof_sum_clear(t);
+}
+
 static void adprof_prof_tick(struct work_struct *work)
 {
 	struct adprof_prof_cpu *c = container_of(to_delayed_work(work),
 						 struct adprof_prof_cpu, tick);
+	struct adprof_sumtab *oldt = NULL;
 	struct adprof_buf *new, *old;
 
 	new = c->spare;
@@ -557,9 +676,21 @@ static void adprof_prof_tick(struct work_struct *work)
 		c->spare = new;
 		goto requeue;
 	}
+	/*
+	 * The table first: a sample between the two switches is counted in
+	 * the new table and named in the old buffer, before its count.
+	 */
+	if (c->tab_spare) {
+		oldt = xchg(&c->tab, c->tab_spare);
+		c->tab_spare = NULL;
+	}
 	old = adprof_buf_switch(&c->buf, new);
 	preempt_enable();
 
+	if (oldt) {
+		adprof_prof_flush_tab(c, oldt, old);
+		c->tab_spare = oldt;
+	}
 	adprof_prof_retire(c, old);
 	if (!c->spare)
 		c->spare = adprof_bufpool_get(&adprof_prof_pool, c->cpu);
@@ -585,6 +716,9 @@ static void adprof_prof_free_bufs(void)
 		adprof_buf_free(adprof_buf_switch(&c->buf, NULL));
 		adprof_buf_free(c->spare);
 		c->spare = NULL;
+		adprof_sum_free(xchg(&c->tab, NULL));
+		adprof_sum_free(c->tab_spare);
+		c->tab_spare = NULL;
 	}
 }
 
@@ -597,6 +731,7 @@ static void adprof_prof_stop_locked(bool stream)
 {
 	struct adprof_bufstats st;
 	struct adprof_prof_cpu *c;
+	struct adprof_buf *old;
 	unsigned int cpu;
 
 	lockdep_assert_held(&adprof_prof_lock);
@@ -614,7 +749,10 @@ static void adprof_prof_stop_locked(bool stream)
 	/* No sampler and no tick left: switch from here (buffer.h). */
 	for_each_cpu(cpu, adprof_prof_mask) {
 		c = adprof_prof_cpu(cpu);
-		adprof_prof_retire(c, adprof_buf_switch(&c->buf, NULL));
+		old = adprof_buf_switch(&c->buf, NULL);
+		if (c->tab && old)
+			adprof_prof_flush_tab(c, c->tab, old);
+		adprof_prof_retire(c, old);
 	}
 	adprof_prof_free_bufs();
 
@@ -710,13 +848,18 @@ static u32 adprof_prof_default_buf_samples(u32 freq, unsigned int tick_ms)
  * The session's call stack depth (0: none), its longest record, and its
  * CPU buffers' bytes: room for BUF_SAMPLES records of the longest kind.
  * Explicit values a buffer could not hold within ADPROF_BUF_BYTES_MAX are
- * refused; the default shrinks to fit.
+ * refused; the default shrinks to fit. A summary session writes at most a
+ * record per sample too, but mostly one per key: its default is also at
+ * most two tables' worth of count records, plus comm records.
  */
+static int adprof_prof_size_tabs(struct genl_info *info);
+
 static int adprof_prof_size_bufs(struct genl_info *info, unsigned int tick_ms)
 {
 	struct nlattr *n_attr = info->attrs[ADPROF_A_BUF_SAMPLES];
 	struct nlattr *d_attr = info->attrs[ADPROF_A_STACK_DEPTH];
 	u32 n, depth = 0;
+	int err;
 
 	if (d_attr && !(adprof_prof_flags & ADPROF_PROF_F_STACK)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, d_attr,
@@ -735,6 +878,9 @@ static int adprof_prof_size_bufs(struct genl_info *info, unsigned int tick_ms)
 	if (depth)
 		adprof_prof_rec_max += sizeof(struct adprof_stack) +
 				       depth * sizeof(u64);
+	err = adprof_prof_size_tabs(info);
+	if (err)
+		return err;
 
 	if (n_attr) {
 		n = nla_get_u32(n_attr);
@@ -745,10 +891,52 @@ static int adprof_prof_size_bufs(struct genl_info *info, unsigned int tick_ms)
 		}
 	} else {
 		n = adprof_prof_default_buf_samples(adprof_prof_freq, tick_ms);
+		if (adprof_prof_sum_nent)
+			n = min(n, 2 * adprof_prof_sum_nent + ADPROF_COMM_CACHE);
 		n = min(n, ADPROF_BUF_BYTES_MAX / adprof_prof_rec_max);
 	}
 	adprof_prof_buf_samples = n;
 	adprof_prof_buf_bytes = n * adprof_prof_rec_max;
+	return 0;
+}
+
+/*
+ * The summary tables' slots (0: no summary session). An explicit
+ * SUMMARY_ENTRIES is rounded up to a power of two and refused if a table
+ * would pass ADPROF_BUF_BYTES_MAX; the default, the samples of 200 ms,
+ * shrinks to fit. Called by adprof_prof_size_bufs() once the depth is set.
+ */
+static int adprof_prof_size_tabs(struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[ADPROF_A_SUMMARY_ENTRIES];
+	u32 stride = adprof_sum_stride(adprof_prof_depth);
+	u64 n;
+
+	adprof_prof_sum_nent = 0;
+	if (!(adprof_prof_flags & ADPROF_PROF_F_SUMMARY)) {
+		if (a) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "SUMMARY_ENTRIES is for a session with ADPROF_PROF_F_SUMMARY");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (a) {
+		n = roundup_pow_of_two(nla_get_u32(a));
+		if (n * stride > ADPROF_BUF_BYTES_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "SUMMARY_ENTRIES with stacks this deep pass 4 MiB a table");
+			return -EINVAL;
+		}
+	} else {
+		/* Keys do not grow with the period as samples do: 200 ms'. */
+		n = div_u64((u64)adprof_prof_freq * 200, MSEC_PER_SEC);
+		n = roundup_pow_of_two(clamp_t(u64, n, ADPROF_SUMMARY_ENTRIES_MIN,
+					       ADPROF_SUM_DEFAULT_MAX));
+		while (n * stride > ADPROF_BUF_BYTES_MAX)
+			n /= 2;
+	}
+	adprof_prof_sum_nent = n;
 	return 0;
 }
 
@@ -766,6 +954,15 @@ static int adprof_prof_alloc_bufs(void)
 		adprof_buf_switch(&c->buf, c->spare);
 		c->spare = adprof_buf_alloc(adprof_prof_buf_bytes, cpu, GFP_KERNEL);
 		if (!c->spare)
+			return -ENOMEM;
+		if (!adprof_prof_sum_nent)
+			continue;
+		/* Freed by adprof_prof_free_bufs() too. */
+		WRITE_ONCE(c->tab, adprof_sum_alloc(adprof_prof_sum_nent,
+						    adprof_prof_depth, GFP_KERNEL));
+		c->tab_spare = adprof_sum_alloc(adprof_prof_sum_nent,
+						adprof_prof_depth, GFP_KERNEL);
+		if (!c->tab || !c->tab_spare)
 			return -ENOMEM;
 	}
 	return 0;
@@ -879,14 +1076,18 @@ static int adprof_prof_start_locked(struct genl_info *info)
 		return -EOPNOTSUPP;
 	}
 
-	tick_ms = clamp(READ_ONCE(prof_tick_ms), ADPROF_TICK_MS_MIN,
-			ADPROF_TICK_MS_MAX);
 	adprof_prof_freq = attrs[ADPROF_A_FREQ] ?
 		nla_get_u32(attrs[ADPROF_A_FREQ]) : ADPROF_FREQ_DEFAULT;
 	max_bufs = attrs[ADPROF_A_MAX_BUFS] ?
 		   nla_get_u32(attrs[ADPROF_A_MAX_BUFS]) : ADPROF_MAX_BUFS_DEFAULT;
 	adprof_prof_flags = attrs[ADPROF_A_PROF_FLAGS] ?
 		nla_get_u32(attrs[ADPROF_A_PROF_FLAGS]) : 0;
+	if (adprof_prof_flags & ADPROF_PROF_F_SUMMARY)
+		tick_ms = clamp(READ_ONCE(prof_summary_ms), ADPROF_TICK_MS_MIN,
+				ADPROF_SUMMARY_MS_MAX);
+	else
+		tick_ms = clamp(READ_ONCE(prof_tick_ms), ADPROF_TICK_MS_MIN,
+				ADPROF_TICK_MS_MAX);
 	adprof_prof_tick_jiffies = max(msecs_to_jiffies(tick_ms), 1UL);
 	err = adprof_prof_size_bufs(info, tick_ms);
 	if (err)
@@ -1078,7 +1279,9 @@ static int adprof_prof_put_session(struct sk_buff *msg)
 	    nla_put_u32(msg, ADPROF_A_MAX_BUFS, adprof_prof_max_bufs) ||
 	    nla_put_u32(msg, ADPROF_A_PROF_FLAGS, adprof_prof_flags) ||
 	    (adprof_prof_depth &&
-	     nla_put_u32(msg, ADPROF_A_STACK_DEPTH, adprof_prof_depth)))
+	     nla_put_u32(msg, ADPROF_A_STACK_DEPTH, adprof_prof_depth)) ||
+	    (adprof_prof_sum_nent &&
+	     nla_put_u32(msg, ADPROF_A_SUMMARY_ENTRIES, adprof_prof_sum_nent)))
 		return -EMSGSIZE;
 	a = nla_reserve(msg, ADPROF_A_CPUMASK, nbytes);
 	if (!a)

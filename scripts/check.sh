@@ -100,9 +100,11 @@ sanitize() {
 	mkdir -p "$d/fuzz"
 	if [ -x "$d/adprofctl" ] && make -s -C userspace tests/recgen >"$d/recgen.log" 2>&1 &&
 	   userspace/tests/recgen -g -i "$d/fuzz/stacks-irq.data" >>"$d/recgen.log" 2>&1 &&
-	   userspace/tests/recgen "$d/fuzz/flat.data" >>"$d/recgen.log" 2>&1; then
+	   userspace/tests/recgen "$d/fuzz/flat.data" >>"$d/recgen.log" 2>&1 &&
+	   userspace/tests/recgen -s -g "$d/fuzz/summary.data" >>"$d/recgen.log" 2>&1; then
 		python3 tests/fuzz/recfile-fuzz.py "$d/adprofctl" "$d/fuzz/work" \
-			"$d/fuzz/stacks-irq.data" "$d/fuzz/flat.data" --iterations "${FUZZ_ITERATIONS:-300}" \
+			"$d/fuzz/stacks-irq.data" "$d/fuzz/flat.data" "$d/fuzz/summary.data" \
+			--iterations "${FUZZ_ITERATIONS:-300}" \
 			>>"$tap" 2>&1 || grep -q '^not ok' "$tap" ||
 			echo "not ok - fuzz: recfile-fuzz.py failed" >>"$tap"
 	else

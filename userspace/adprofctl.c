@@ -60,8 +60,8 @@ static const struct adp_cmd cmds[] = {
 	{ "info", cmd_info, "",
 	  "Show profiler version, backends, state, backend in use and owner." },
 	{ "start", cmd_start,
-	  "[-b BACKEND] [-F HZ] [-C CPULIST] [-g] [--depth N] [--buf-samples N]\n"
-	  "[--max-bufs N] [--detach]",
+	  "[-b BACKEND] [-F HZ] [-C CPULIST] [-g] [--depth N] [--summary]\n"
+	  "[--summary-entries N] [--buf-samples N] [--max-bufs N] [--detach]",
 	  "Start sampling.\n"
 	  "The session belongs to this process: it runs until SIGINT, SIGTERM\n"
 	  "or SIGHUP, unless --detach leaves it running.\n"
@@ -72,6 +72,10 @@ static const struct adp_cmd cmds[] = {
 	  "                   and user (frame pointers)\n"
 	  "  --depth N        most return addresses a stack keeps, 1..127 (default\n"
 	  "                   127); implies -g\n"
+	  "  --summary        count samples in the kernel by pid and pc (and\n"
+	  "                   stack); send counts each tick, not samples\n"
+	  "  --summary-entries N  slots of each CPU's table, 16..65536;\n"
+	  "                   implies --summary\n"
 	  "  --buf-samples N  records per per-CPU buffer, 16..65536\n"
 	  "  --max-bufs N     buffers the global list may hold, 1..1024 (default 100)\n"
 	  "  --detach         the session outlives adprofctl; end it with stop" },
@@ -80,7 +84,8 @@ static const struct adp_cmd cmds[] = {
 	{ "clear", cmd_clear, "", "Drop unread buffers and zero the statistics." },
 	{ "record", cmd_record,
 	  "[-F HZ] [-d SECONDS] [-o FILE] [-b BACKEND] [-C CPULIST] [-g] [--depth N]\n"
-	  "[--buf-samples N] [--max-bufs N] [--irq] [-- COMMAND [ARGS]]",
+	  "[--summary] [--summary-entries N] [--buf-samples N] [--max-bufs N]\n"
+	  "[--irq] [-- COMMAND [ARGS]]",
 	  "Record samples to a file (default adprof.data).\n"
 	  "Starts a session owned by adprofctl and writes the samples group's\n"
 	  "batches until -d SECONDS pass, COMMAND exits or SIGINT/SIGTERM/SIGHUP;\n"
@@ -100,7 +105,8 @@ static const struct adp_cmd cmds[] = {
 	  "ELF symbols. With call stacks, functions show children (samples\n"
 	  "with the function in their stack) and self, as perf report\n"
 	  "--children. folded prints 'comm;function count' for flamegraph.pl,\n"
-	  "or with call stacks 'comm;root;...;leaf count'. A truncated,\n"
+	  "or with call stacks 'comm;root;...;leaf count'. A count record\n"
+	  "(--summary) weighs its count in every format. A truncated,\n"
 	  "corrupted or foreign file is refused (exit 1).\n"
 	  "  --top N          rows per table (default 10)\n"
 	  "  --no-children    functions by self samples only\n"

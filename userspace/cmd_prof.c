@@ -18,7 +18,7 @@ static const struct nla_policy backend_policy[ADPROF_BACKEND_A_MAX + 1] = {
 };
 
 static const struct nla_policy stat_policy[ADPROF_STAT_A_MAX + 1] = {
-	[ADPROF_STAT_A_SAMPLE ... ADPROF_STAT_A_ONLIST_SAMPLE] = { .type = NLA_U64 },
+	[ADPROF_STAT_A_SAMPLE ... ADPROF_STAT_A_SUMMARY_DROP] = { .type = NLA_U64 },
 };
 
 /* Printed in this order; the first six are tprof's names. */
@@ -38,6 +38,11 @@ static const struct {
 	{ ADPROF_STAT_A_STREAM_ERROR_SAMPLES,	"stream_error_samples" },
 	{ ADPROF_STAT_A_ONLIST_BUF,		"onlist_buf" },
 	{ ADPROF_STAT_A_ONLIST_SAMPLE,		"onlist_sample" },
+	{ ADPROF_STAT_A_SUMMARY_SAMPLE,		"summary_sample" },
+	{ ADPROF_STAT_A_SUMMARY_RECORD,		"summary_record" },
+	{ ADPROF_STAT_A_SUMMARY_EVICT,		"summary_evict" },
+	{ ADPROF_STAT_A_SUMMARY_MISS,		"summary_miss" },
+	{ ADPROF_STAT_A_SUMMARY_DROP,		"summary_drop" },
 };
 
 /* A command with no argument or attribute; @fn prints the reply, if any. */
@@ -153,6 +158,14 @@ static int info_reply(struct nlattr **tb, void *arg)
 			printf("stack_depth %" PRIu32 "\n",
 			       nla_get_u32(tb[ADPROF_A_STACK_DEPTH]));
 	}
+	if (tb[ADPROF_A_SUMMARY_ENTRIES]) {
+		if (j)
+			json_u64(j, "summary_entries",
+				 nla_get_u32(tb[ADPROF_A_SUMMARY_ENTRIES]));
+		else
+			printf("summary_entries %" PRIu32 "\n",
+			       nla_get_u32(tb[ADPROF_A_SUMMARY_ENTRIES]));
+	}
 	if (tb[ADPROF_A_BACKENDS])
 		ret = print_backends(ctx, tb[ADPROF_A_BACKENDS]);
 	if (j)
@@ -235,6 +248,14 @@ int start_opt(struct adp_ctx *ctx, int c, struct start_args *a)
 		a->flags |= ADPROF_PROF_F_STACK;
 		return arg_u32(ctx, "stack depth", optarg, 1,
 			       ADPROF_STACK_DEPTH_MAX, &a->depth);
+	case OPT_SUMMARY:
+		a->flags |= ADPROF_PROF_F_SUMMARY;
+		return 0;
+	case OPT_SUMMARY_ENTRIES:
+		a->flags |= ADPROF_PROF_F_SUMMARY;
+		return arg_u32(ctx, "summary table size", optarg,
+			       ADPROF_SUMMARY_ENTRIES_MIN,
+			       ADPROF_SUMMARY_ENTRIES_MAX, &a->sum_entries);
 	default:
 		return -1;
 	}
@@ -290,6 +311,8 @@ struct nl_msg *start_msg(const struct start_args *a)
 		NLA_PUT_U32(msg, ADPROF_A_MAX_BUFS, a->max_bufs);
 	if (a->depth)
 		NLA_PUT_U32(msg, ADPROF_A_STACK_DEPTH, a->depth);
+	if (a->sum_entries)
+		NLA_PUT_U32(msg, ADPROF_A_SUMMARY_ENTRIES, a->sum_entries);
 	NLA_PUT_U32(msg, ADPROF_A_PROF_FLAGS, a->flags);
 	return msg;
 

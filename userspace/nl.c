@@ -63,6 +63,7 @@ static const struct nla_policy adp_policy[ADPROF_A_MAX + 1] = {
 	[ADPROF_A_DMA_FAULT_REPORTING] = { .type = NLA_U8 },
 	[ADPROF_A_STACK_DEPTH]	= { .type = NLA_U32 },
 	[ADPROF_A_RECORD_VERSION] = { .type = NLA_U32 },
+	[ADPROF_A_SUMMARY_ENTRIES] = { .type = NLA_U32 },
 };
 
 struct req_state {

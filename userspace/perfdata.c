@@ -26,7 +26,12 @@
  *       PERF_RECORD_MMAP2      each executable mapping of its maps
  *                              snapshots
  *     PERF_RECORD_SAMPLE       every sample, in the order recorded; the
- *                              period is the sampling interval in ns
+ *                              period is the sampling interval in ns; a
+ *                              count record (a summary's) is one sample
+ *                              whose period is count intervals, at the
+ *                              session's end (it has no time of its own;
+ *                              perf must see the maps first): perf report
+ *                              weighs by period
  *     PERF_RECORD_SAMPLE       every irq group event, of its device's
  *                              event: TIME its hard-IRQ timestamp, PERIOD
  *                              the interrupts (or faults) it stands for,
@@ -239,12 +244,13 @@ static int key_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One PERF_RECORD_SAMPLE of the sample record @s. */
+/* One PERF_RECORD_SAMPLE of the sample or count record @s. */
 static void out_sample(struct pw *w, const struct adprof_sample *s,
-		       uint64_t period, bool callchain)
+		       uint64_t period, uint64_t tcount, bool callchain)
 {
 	const struct adprof_stack *st = (const void *)(s + 1);
 	bool kernel = s->flags & ADPROF_SAMPLE_F_KERNEL;
+	bool count = s->flags & ADPROF_SAMPLE_F_COUNT;
 	struct {
 		struct perf_event_header h;
 		uint64_t id;
@@ -256,8 +262,11 @@ static void out_sample(struct pw *w, const struct adprof_sample *s,
 	} e = {
 		.h = { .type = PERF_RECORD_SAMPLE,
 		       .misc = kernel ? PERF_RECORD_MISC_KERNEL : PERF_RECORD_MISC_USER },
-		.id = ID_CPU_CLOCK, .ip = s->pc, .pid = s->pid, .tid = s->tid, .time = s->time_ns,
-		.cpu = s->cpu, .period = period,
+		/* A count record has no thread: its process's main one. */
+		.id = ID_CPU_CLOCK, .ip = s->pc, .pid = s->pid,
+		.tid = count ? s->pid : s->tid,
+		.time = count ? tcount : s->time_ns,
+		.cpu = s->cpu, .period = period * adprof_record_samples(s),
 	};
 	uint64_t cc[2 + 1 + ADPROF_STACK_DEPTH_MAX], nr = 0; /* contexts, leaf, frames */
 	unsigned int i, nk = 0, nu = 0;
@@ -388,7 +397,9 @@ int perf_data_write(struct report *r, FILE *f)
 	w.f = open_memstream(&data, &dlen);
 	if (!w.f)
 		goto err;
-	t0 = r->h.start_ns && r->h.start_ns <= r->tmin ? r->h.start_ns : r->tmin;
+	/* A summary's recording has no sample time: tmin stays 0. */
+	t0 = r->h.start_ns && (!r->tmin || r->h.start_ns <= r->tmin) ?
+	     r->h.start_ns : r->tmin;
 
 	ktext = kernel_text(r->kallsyms);
 	if (ktext) {
@@ -409,7 +420,8 @@ int perf_data_write(struct report *r, FILE *f)
 			continue;
 		for_each_record(s, c, off, bad)
 			if (!(s->flags & ADPROF_SAMPLE_F_COMM) && s->pid)
-				tid_add(&tids, s->pid, s->tid);
+				tid_add(&tids, s->pid,
+					s->flags & ADPROF_SAMPLE_F_COUNT ? s->pid : s->tid);
 	}
 	keys = report_alloc(NULL, tids.n, sizeof(*keys));
 	for (i = 0, n = 0; i < tids.cap; i++)
@@ -442,7 +454,9 @@ int perf_data_write(struct report *r, FILE *f)
 			continue;
 		for_each_record(s, c, off, bad)
 			if (!(s->flags & ADPROF_SAMPLE_F_COMM))
-				out_sample(&w, s, period, callchain);
+				out_sample(&w, s, period,
+					   r->h.end_ns > t0 ? r->h.end_ns : t0 + 1,
+					   callchain);
 	}
 	for (i = 0; i < r->nirqs; i++)
 		out_irq(&w, &r->irqs[i], ID_CPU_CLOCK + 1 + irq_event_of(&ev, &nev, &r->irqs[i]));

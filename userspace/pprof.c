@@ -225,9 +225,10 @@ static Label *label(int64_t key, int64_t s, int64_t num)
 	return l;
 }
 
-/* Count the sample record @s. */
+/* Count the sample record @s, or a count record as its count of samples. */
 static void sample(struct pp *pp, const struct adprof_sample *s)
 {
+	uint64_t w = adprof_record_samples(s);
 	const struct adprof_stack *st = (const void *)(s + 1);
 	bool kernel = s->flags & ADPROF_SAMPLE_F_KERNEL;
 	unsigned int i, nk = 0, nu = 0, n = 0;
@@ -248,8 +249,8 @@ static void sample(struct pp *pp, const struct adprof_sample *s)
 	idx = tab_get(&pp->samples, ids, n * sizeof(*ids), &isnew);
 	if (!isnew) {
 		sm = pp->p.sample[idx];
-		sm->value[0]++;
-		sm->value[1] += pp->period;
+		sm->value[0] += w;
+		sm->value[1] += w * pp->period;
 		return;
 	}
 	sm = xzalloc(sizeof(*sm));
@@ -259,8 +260,8 @@ static void sample(struct pp *pp, const struct adprof_sample *s)
 	memcpy(sm->location_id, ids + 1, (n - 1) * sizeof(uint64_t));
 	sm->n_value = 2;
 	sm->value = report_alloc(NULL, 2, sizeof(int64_t));
-	sm->value[0] = 1;
-	sm->value[1] = pp->period;
+	sm->value[0] = w;
+	sm->value[1] = w * pp->period;
 	sm->n_label = 3;
 	sm->label = report_alloc(NULL, 3, sizeof(*sm->label));
 	sm->label[0] = label(pp->k_comm, str(pp, report_comm(pp->r, s->pid)), 0);

@@ -21,6 +21,7 @@ struct start_args {
 	uint32_t max_bufs;
 	uint32_t flags;			/* ADPROF_PROF_F_* */
 	uint32_t depth;			/* 0: the kernel's default */
+	uint32_t sum_entries;		/* 0: the kernel's default */
 	size_t cpumask_len;		/* 0: all CPUs */
 	uint8_t cpumask[ADPROF_CPUMASK_MAX_BYTES];
 };
@@ -31,6 +32,8 @@ enum {
 	OPT_MAX_BUFS,
 	OPT_DETACH,
 	OPT_DEPTH,
+	OPT_SUMMARY,
+	OPT_SUMMARY_ENTRIES,
 	OPT_IRQ,		/* record --irq */
 	OPT_START_END,
 };
@@ -43,7 +46,9 @@ enum {
 	{ "buf-samples", required_argument, NULL, OPT_BUF_SAMPLES }, \
 	{ "max-bufs", required_argument, NULL, OPT_MAX_BUFS }, \
 	{ "call-graph", no_argument, NULL, 'g' }, \
-	{ "depth", required_argument, NULL, OPT_DEPTH }
+	{ "depth", required_argument, NULL, OPT_DEPTH }, \
+	{ "summary", no_argument, NULL, OPT_SUMMARY }, \
+	{ "summary-entries", required_argument, NULL, OPT_SUMMARY_ENTRIES }
 
 int start_opt(struct adp_ctx *ctx, int c, struct start_args *a);
 struct nl_msg *start_msg(const struct start_args *a);

@@ -84,11 +84,20 @@ static int check_batch(const struct rf *f, const char *p, size_t len,
 	}
 	while ((s = rec_next(b + 1, n, &off, &bad))) {
 		if (s->flags & ~(ADPROF_SAMPLE_F_KERNEL | ADPROF_SAMPLE_F_COMM |
-				 ADPROF_SAMPLE_F_STACK) ||
+				 ADPROF_SAMPLE_F_STACK | ADPROF_SAMPLE_F_COUNT) ||
 		    ((s->flags & ADPROF_SAMPLE_F_COMM) &&
 		     (s->flags & ~ADPROF_SAMPLE_F_COMM)) ||
 		    s->cpu >= RF_CPU_MAX) {
 			*why = "corrupted record (flags or CPU)";
+			return -1;
+		}
+		/*
+		 * Count records come from summary sessions, version 3 files;
+		 * the kernel counts a table entry in 32 bits.
+		 */
+		if ((s->flags & ADPROF_SAMPLE_F_COUNT) &&
+		    (f->h.version < 3 || !s->count || s->count > UINT32_MAX)) {
+			*why = "corrupted count record";
 			return -1;
 		}
 		if (!(s->flags & ADPROF_SAMPLE_F_STACK))

@@ -4,8 +4,11 @@
  * (adprof.data by default). Integers are in the byte order of the machine
  * that recorded; report refuses a file whose magic or sizes do not match.
  * Version 2 files may hold records with call stacks (ADPROF_SAMPLE_F_STACK,
- * record version 2 of uapi/linux/adprof.h); readers of version 2 read
- * version 1 files too.
+ * record version 2 of uapi/linux/adprof.h); version 3 files, those of a
+ * summary session (ADPROF_PROF_F_SUMMARY), hold count records
+ * (ADPROF_SAMPLE_F_COUNT, record version 3), each standing for its count
+ * of samples: adprof_record_samples(). Recordings without a summary are
+ * still written as version 2. Readers of version N read the earlier ones.
  *
  *   struct adp_file_header                     64 bytes
  *   chunks, each:
@@ -37,12 +40,12 @@
 #include <linux/adprof.h>
 
 #define ADP_FILE_MAGIC		"ADPRFREC"
-#define ADP_FILE_VERSION	2
+#define ADP_FILE_VERSION	3
 
 /**
  * struct adp_file_header - start of the file
  * @magic: ADP_FILE_MAGIC, not NUL-terminated
- * @version: ADP_FILE_VERSION
+ * @version: ADP_FILE_VERSION, or 2 for a recording without count records
  * @header_size: sizeof(struct adp_file_header)
  * @sample_size: sizeof(struct adprof_sample)
  * @freq: samples per second per CPU asked for (0: the kernel's default)
@@ -96,7 +99,7 @@ struct adp_maps {
 
 struct adp_end {
 	uint64_t msgs;		/* SAMPLES messages received */
-	uint64_t samples;	/* sample records */
+	uint64_t samples;	/* samples: a count record counts as its count */
 	uint64_t comms;		/* comm records */
 	uint64_t lost;		/* sum of the messages' LOST */
 	uint64_t gaps;		/* messages missing from the sequences */

@@ -58,6 +58,8 @@ struct rec {
 	int family;
 	int werr;			/* first write error, or 0 */
 	struct adp_end end;
+	uint64_t counts;		/* count records (summary sessions) */
+	uint64_t bytes;			/* SAMPLES messages' bytes received */
 	int64_t *next_seq;		/* per CPU, -1 before its first message */
 	size_t ncpus;
 	struct rec_pid *pids;		/* open addressing set, pid 0 is empty */
@@ -245,6 +247,7 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 	data = nla_data(tb[ADPROF_A_SAMPLES]);
 
 	r->end.msgs++;
+	r->bytes += nlh->nlmsg_len;
 	r->end.lost += b.lost;
 	rec_seq(r, b.cpu, b.seq);
 	rec_chunk(r, ADP_CHUNK_BATCH, &b, sizeof(b), data, len);
@@ -253,7 +256,8 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 			r->end.comms++;
 			rec_pid(r, s->pid, s->comm);
 		} else {
-			r->end.samples++;
+			r->end.samples += adprof_record_samples(s);
+			r->counts += !!(s->flags & ADPROF_SAMPLE_F_COUNT);
 			rec_pid(r, s->pid, NULL);
 		}
 	}
@@ -451,7 +455,7 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 	};
 	const char *path = "adprof.data";
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct adp_file_header h = { .version = ADP_FILE_VERSION };
+	struct adp_file_header h = { .version = 2 };
 	struct start_args a = {};
 	struct rec r = { .ctx = ctx };
 	struct adp_nl ctl, data, irq;
@@ -506,6 +510,9 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 	h.header_size = sizeof(h);
 	h.sample_size = sizeof(struct adprof_sample);
 	h.freq = a.freq;
+	/* Only a summary's files need a reader of count records. */
+	if (a.flags & ADPROF_PROF_F_SUMMARY)
+		h.version = ADP_FILE_VERSION;
 	h.depth = a.flags & ADPROF_PROF_F_STACK ?
 		  (a.depth ? a.depth : ADPROF_STACK_DEPTH_DEFAULT) : 0;
 	h.flags = with_irq ? ADP_FILE_F_IRQ : 0;
@@ -583,8 +590,12 @@ out_close_data:
 		fprintf(stderr, "adprofctl: record: %" PRIu64 " samples, %" PRIu64
 			" comm records in %" PRIu64 " messages written to %s; lost %"
 			PRIu64 ", sequence gaps %" PRIu64 ", socket overruns %"
-			PRIu64 "\n", r.end.samples, r.end.comms, r.end.msgs, path,
-			r.end.lost, r.end.gaps, r.end.overruns);
+			PRIu64 "; %" PRIu64 " bytes received", r.end.samples,
+			r.end.comms, r.end.msgs, path, r.end.lost, r.end.gaps,
+			r.end.overruns, r.bytes);
+		if (a.flags & ADPROF_PROF_F_SUMMARY)
+			fprintf(stderr, ", %" PRIu64 " count records", r.counts);
+		fputc('\n', stderr);
 		if (with_irq)
 			fprintf(stderr, "adprofctl: record: irq group: %" PRIu64
 				" events, %" PRIu64 " interrupts, %" PRIu64

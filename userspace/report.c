@@ -18,7 +18,9 @@
  *           pprof.c), written to -o FILE
  *
  * Functions are counted per (process name, function, object), as perf
- * report's default sort does; see symbols.c for how PCs are named.
+ * report's default sort does; see symbols.c for how PCs are named. A count
+ * record (a summary session's, ADPROF_SAMPLE_F_COUNT) weighs its count
+ * everywhere a sample record weighs 1, in every format.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -165,7 +167,7 @@ const char *report_comm(const struct report *r, uint32_t pid)
 }
 
 static void pc_count(struct report *r, uint32_t pid, uint64_t pc, bool kernel,
-		     bool flat)
+		     uint64_t w, bool flat)
 {
 	size_t i, j, old = r->pc_slots;
 	struct pcent *op = r->pcs;
@@ -187,13 +189,13 @@ static void pc_count(struct report *r, uint32_t pid, uint64_t pc, bool kernel,
 	     r->pcs[i].n; i = (i + 1) % r->pc_slots) {
 		if (r->pcs[i].pid == pid && r->pcs[i].pc == pc &&
 		    r->pcs[i].kernel == kernel) {
-			r->pcs[i].n++;
-			r->pcs[i].nflat += flat;
+			r->pcs[i].n += w;
+			r->pcs[i].nflat += flat ? w : 0;
 			return;
 		}
 	}
-	r->pcs[i] = (struct pcent){ .pid = pid, .pc = pc, .kernel = kernel, .n = 1,
-				    .nflat = flat };
+	r->pcs[i] = (struct pcent){ .pid = pid, .pc = pc, .kernel = kernel, .n = w,
+				    .nflat = flat ? w : 0 };
 	r->npcs++;
 }
 
@@ -216,8 +218,9 @@ static bool stack_eq(const struct stackent *a, const struct stackent *b)
 	       !memcmp(a->pcs, b->pcs, (1U + a->nk + a->nu) * sizeof(uint64_t));
 }
 
-/* Count a sample record with ADPROF_SAMPLE_F_STACK in the stack table. */
-static void stack_count(struct report *r, const struct adprof_sample *s)
+/* Count a record with ADPROF_SAMPLE_F_STACK, weight @w, in the stack table. */
+static void stack_count(struct report *r, const struct adprof_sample *s,
+			uint64_t w)
 {
 	const struct adprof_stack *st = (const void *)(s + 1);
 	struct stackent key = {
@@ -247,12 +250,12 @@ static void stack_count(struct report *r, const struct adprof_sample *s)
 	for (i = key.hash % r->stack_slots; r->stacks[i].n;
 	     i = (i + 1) % r->stack_slots) {
 		if (stack_eq(&r->stacks[i], &key)) {
-			r->stacks[i].n++;
+			r->stacks[i].n += w;
 			free(key.pcs);
 			return;
 		}
 	}
-	key.n = 1;
+	key.n = w;
 	r->stacks[i] = key;
 	r->nstacks++;
 }
@@ -264,6 +267,7 @@ static void batch(struct report *r, const void *p, size_t len)
 	const struct adprof_sample *s;
 	size_t off = 0, n = len - sizeof(*b);
 	bool bad = false;
+	uint64_t w;
 
 	r->msgs++;
 	r->lost += b->lost;
@@ -288,17 +292,28 @@ static void batch(struct report *r, const void *p, size_t len)
 			name_set(r, s->pid, s->comm);
 			continue;
 		}
-		r->samples++;
+		w = adprof_record_samples(s);
+		/* A count of 0 is no sample: nothing the kernel sends. */
+		if (!w)
+			continue;
+		r->samples += w;
 		if (kernel)
-			r->kernel++;
+			r->kernel += w;
 		else
-			r->user++;
-		if (!r->tmin || s->time_ns < r->tmin)
-			r->tmin = s->time_ns;
-		if (s->time_ns > r->tmax)
-			r->tmax = s->time_ns;
-		pc_count(r, s->pid, s->pc, kernel, !(s->flags & ADPROF_SAMPLE_F_STACK));
-		if (r->keep_ts) {
+			r->user += w;
+		if (s->flags & ADPROF_SAMPLE_F_COUNT) {
+			/* No time: the span comes from the header. */
+			r->counts++;
+		} else {
+			if (!r->tmin || s->time_ns < r->tmin)
+				r->tmin = s->time_ns;
+			if (s->time_ns > r->tmax)
+				r->tmax = s->time_ns;
+		}
+		pc_count(r, s->pid, s->pc, kernel, w,
+			 !(s->flags & ADPROF_SAMPLE_F_STACK));
+		/* A count record has no time to place it on a timeline. */
+		if (r->keep_ts && !(s->flags & ADPROF_SAMPLE_F_COUNT)) {
 			if (r->nts == r->ts_cap) {
 				r->ts_cap = r->ts_cap ? r->ts_cap * 2 : 4096;
 				r->ts = report_alloc(r->ts, r->ts_cap, sizeof(*r->ts));
@@ -311,13 +326,13 @@ static void batch(struct report *r, const void *p, size_t len)
 		if (s->flags & ADPROF_SAMPLE_F_STACK) {
 			const struct adprof_stack *st = (const void *)(s + 1);
 
-			r->stacked++;
+			r->stacked += w;
 			if (st->flags & (ADPROF_STACK_F_KERNEL_TRUNC |
 					 ADPROF_STACK_F_USER_TRUNC))
-				r->trunc++;
+				r->trunc += w;
 			if (st->flags & ADPROF_STACK_F_USER_BAD)
-				r->user_bad++;
-			stack_count(r, s);
+				r->user_bad += w;
+			stack_count(r, s, w);
 		}
 	}
 }
@@ -1012,6 +1027,9 @@ static void print_text(struct report *r, const char *path, const struct views *v
 		       " distinct, %" PRIu64 " cut at the depth, %" PRIu64
 		       " with the user walk given up\n", r->h.depth, r->stacked,
 		       r->nstacks, r->trunc, r->user_bad);
+	if (r->counts)
+		printf("summary: %" PRIu64 " count records for %" PRIu64
+		       " samples\n", r->counts, r->samples);
 	if (r->h.flags & ADP_FILE_F_IRQ) {
 		d = dev_sums(r->irqs, r->nirqs, &nd);
 		printf("irq group: %zu events\n", r->nirqs);
@@ -1133,6 +1151,11 @@ static void print_json(struct report *r, const char *path, const struct views *v
 	json_bool(&j, "complete", r->has_end);
 	json_u64(&j, "user", r->user);
 	json_u64(&j, "kernel", r->kernel);
+	if (r->counts) {
+		json_open(&j, "summary", '{');
+		json_u64(&j, "records", r->counts);
+		json_close(&j, '}');
+	}
 	if (stacks)
 		stacks_json(&j, r, &g, v->top);
 

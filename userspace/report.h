@@ -35,6 +35,7 @@ struct report {
 	struct stackent *stacks;	/* open addressing, n == 0 is empty */
 	size_t stack_slots, nstacks;
 	uint64_t stacked, trunc, user_bad;	/* samples with stacks; cut; walk gave up */
+	uint64_t counts;		/* count records (a summary's) */
 	struct adp_irq *irqs;		/* in file order */
 	size_t nirqs, irq_cap;
 	struct tsample *ts;		/* every sample, for --timeline */

@@ -338,9 +338,15 @@ for addr, drv in unbound:
 
 expect_error(y, 'prof-start freq 0: extack names .freq', 'prof-start',
              {'freq': 0}, errno.ERANGE, {'bad-attr': '.freq'})
-expect_error(y, 'prof-start prof-flags 4: extack names .prof-flags',
-             'prof-start', {'prof-flags': 4}, errno.EINVAL,
+expect_error(y, 'prof-start prof-flags 8: extack names .prof-flags',
+             'prof-start', {'prof-flags': 8}, errno.EINVAL,
              {'bad-attr': '.prof-flags'})
+expect_error(y, 'prof-start summary-entries without the summary flag: EINVAL',
+             'prof-start', {'summary-entries': 64}, errno.EINVAL,
+             {'bad-attr': '.summary-entries'})
+expect_error(y, 'prof-start summary-entries 65537: extack names .summary-entries',
+             'prof-start', {'prof-flags': 4, 'summary-entries': 65537},
+             errno.ERANGE, {'bad-attr': '.summary-entries'})
 expect_error(y, 'prof-start stack-depth 0: extack names .stack-depth',
              'prof-start', {'prof-flags': 2, 'stack-depth': 0}, errno.ERANGE,
              {'bad-attr': '.stack-depth'})

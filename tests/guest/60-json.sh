@@ -76,7 +76,8 @@ check "info -j: backends have name and available" \
 adprofctl -j stat >$J/stat 2>&1
 check "stat -j: JSON with every counter" json $J/stat sample overflow buf emptybuf dropbuf \
 	dropbuf_sample stream_msgs stream_samples stream_errors stream_error_samples \
-	onlist_buf onlist_sample
+	onlist_buf onlist_sample summary_sample summary_record summary_evict \
+	summary_miss summary_drop
 adprofctl -j list >$J/list0 2>&1
 expect "list -j with nothing assigned: []" '^\[\]$' cat $J/list0
 

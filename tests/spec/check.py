@@ -53,8 +53,9 @@ SUBCOMMANDS = ['assign', 'deassign', 'list', 'irq', 'msix', 'ack',
                'start', 'stop', 'stat', 'clear', 'record', 'report']
 
 # Struct definitions of the spec and the C struct each one is a view of
-# (struct adprof_sample is a union of the sample and the comm record).
-STRUCT_VIEWS = {'sample': 'adprof_sample', 'sample-comm': 'adprof_sample'}
+# (struct adprof_sample is a union of the sample, count and comm records).
+STRUCT_VIEWS = {'sample': 'adprof_sample', 'sample-comm': 'adprof_sample',
+                'sample-count': 'adprof_sample'}
 
 NLA_TYPES = {'u8': 'NLA_U8', 'u16': 'NLA_U16', 'u32': 'NLA_U32',
              'u64': 'NLA_U64', 's32': 'NLA_S32', 's64': 'NLA_S64',

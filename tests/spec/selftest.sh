@@ -74,7 +74,7 @@ mutant "header: a new attribute before __ADPROF_A_MAX" "attribute set main|every
 	"s.replace('\tADPROF_A_SAMPLES,\n', '\tADPROF_A_SAMPLES,\n\tADPROF_A_NEW,\n')"
 mutant "header: pc before time_ns in struct adprof_sample" "struct definitions" \
 	uapi/linux/adprof.h \
-	"s.replace('__u64 time_ns;\n\t\t\t__u64 pc;', '__u64 pc;\n\t\t\t__u64 time_ns;')"
+	"s.replace('\t\t\tunion {\n\t\t\t\t__u64 time_ns;\n\t\t\t\t__u64 count;\n\t\t\t};\n\t\t\t__u64 pc;', '\t\t\t__u64 pc;\n\t\t\tunion {\n\t\t\t\t__u64 time_ns;\n\t\t\t\t__u64 count;\n\t\t\t};')"
 mutant "header: struct adprof_stack grows a member before pc[]" "struct definitions" \
 	uapi/linux/adprof.h \
 	"s.replace('__u16 reserved;\n\t__u64 pc[];', '__u16 reserved;\n\t__u32 more;\n\t__u64 pc[];')"

@@ -14,6 +14,7 @@
  * OPTS: -F HZ -d SECONDS -b BACKEND -C HEXMASK (little-endian bytes, e.g.
  * 03 for CPUs 0-1) -s BUF_SAMPLES -m MAX_BUFS -D (detach) -r RCVBUF_BYTES
  * -g DEPTH (call stacks, ADPROF_PROF_F_STACK, of at most DEPTH addresses)
+ * -S (summary, ADPROF_PROF_F_SUMMARY) -e SUMMARY_ENTRIES (implies -S)
  *
  * The summary is one "key value" line each: msgs, records, samples, comm,
  * lost, gaps, overruns, bytes, kernel, user, per-CPU counts "cpuN", the
@@ -23,6 +24,8 @@
  * "stack_kernel N" and "stack_user N" (addresses), "stack_trunc N" (cut
  * at the depth), "stack_bad N" (user walk gave up), "stack_max N" (most
  * addresses in one), "bad_records N" (a record running past its message).
+ * A count record counts as its count of samples everywhere ("counts N":
+ * count records; "record_version N": the highest seen).
  * Then the intervals between consecutive samples
  * of one CPU: "intervals N", the median "interval_median_us US" (100 us
  * resolution; "inf" past 100 ms) and "backwards N", the intervals whose
@@ -67,7 +70,7 @@ struct pcent {
 static struct {
 	uint64_t msgs, records, samples, comm, lost, gaps, overruns, bytes;
 	uint64_t stacks, stack_kernel, stack_user, stack_trunc, stack_bad;
-	uint64_t stack_max, bad_records;
+	uint64_t stack_max, bad_records, counts, record_version;
 	uint64_t kernel, user;
 	uint64_t cpu[MAX_CPUS];
 	int64_t next_seq[MAX_CPUS];	/* -1: no message yet */
@@ -94,7 +97,7 @@ static struct pident *pid_get(uint32_t pid)
 	return &st.pids[st.npids++];
 }
 
-static void pc_count(uint32_t pid, uint64_t pc)
+static void pc_count(uint32_t pid, uint64_t pc, uint64_t w)
 {
 	uint64_t h = (pc * 0x9e3779b97f4a7c15ULL) ^ pid;
 	unsigned int i, k;
@@ -106,7 +109,7 @@ static void pc_count(uint32_t pid, uint64_t pc)
 			st.pcs[i].pc = pc;
 		}
 		if (st.pcs[i].pid == pid && st.pcs[i].pc == pc) {
-			st.pcs[i].n++;
+			st.pcs[i].n += w;
 			return;
 		}
 	}
@@ -142,6 +145,7 @@ static int on_msg(struct nl_msg *msg, void *arg)
 	uint32_t cpu, seq;
 	struct pident *p;
 	size_t len, off;
+	uint64_t w;
 
 	(void)arg;
 	gh = nlmsg_data(nlh);
@@ -158,6 +162,9 @@ static int on_msg(struct nl_msg *msg, void *arg)
 	st.msgs++;
 	st.bytes += nlh->nlmsg_len;
 	st.lost += nla_get_u64(tb[ADPROF_A_LOST]);
+	if (tb[ADPROF_A_RECORD_VERSION] &&
+	    nla_get_u32(tb[ADPROF_A_RECORD_VERSION]) > st.record_version)
+		st.record_version = nla_get_u32(tb[ADPROF_A_RECORD_VERSION]);
 	if (cpu < MAX_CPUS) {
 		if (st.next_seq[cpu] >= 0 && seq != st.next_seq[cpu])
 			st.gaps += (uint32_t)(seq - st.next_seq[cpu]);
@@ -184,21 +191,25 @@ static int on_msg(struct nl_msg *msg, void *arg)
 				memcpy(p->comm, s->comm, sizeof(p->comm));
 			continue;
 		}
-		st.samples++;
+		w = adprof_record_samples(s);
+		st.samples += w;
+		st.counts += !!(s->flags & ADPROF_SAMPLE_F_COUNT);
 		if (s->cpu < MAX_CPUS) {
-			st.cpu[s->cpu]++;
-			interval(s->cpu, s->time_ns);
+			st.cpu[s->cpu] += w;
+			/* A count record has no time. */
+			if (!(s->flags & ADPROF_SAMPLE_F_COUNT))
+				interval(s->cpu, s->time_ns);
 		}
 		if (s->flags & ADPROF_SAMPLE_F_KERNEL)
-			st.kernel++;
+			st.kernel += w;
 		else
-			st.user++;
+			st.user += w;
 		if (p)
-			p->n++;
-		pc_count(s->pid, s->pc);
+			p->n += w;
+		pc_count(s->pid, s->pc, w);
 		if (s->flags & ADPROF_SAMPLE_F_STACK) {
 			stk = (const void *)(s + 1);
-			st.stacks++;
+			st.stacks += w;
 			st.stack_kernel += stk->nr_kernel;
 			st.stack_user += stk->nr_user;
 			if (stk->flags & (ADPROF_STACK_F_KERNEL_TRUNC |
@@ -309,6 +320,8 @@ static void summary(void)
 	       PRIu64 "\nbad_records %" PRIu64 "\n", st.stacks, st.stack_kernel,
 	       st.stack_user, st.stack_trunc, st.stack_bad, st.stack_max,
 	       st.bad_records);
+	printf("counts %" PRIu64 "\nrecord_version %" PRIu64 "\n", st.counts,
+	       st.record_version);
 	for (i = 0; i < MAX_CPUS; i++)
 		if (st.cpu[i])
 			printf("cpu%u %" PRIu64 "\n", i, st.cpu[i]);
@@ -368,8 +381,10 @@ int main(int argc, char **argv)
 	static const char usage[] =
 		"usage: profsub run|listen|hold [-F HZ] [-d SECONDS] [-b BACKEND] [-C HEXMASK]\n"
 		"               [-s BUF_SAMPLES] [-m MAX_BUFS] [-D] [-r RCVBUF] [-g DEPTH]\n"
+		"               [-S] [-e SUMMARY_ENTRIES]\n"
 		"               [-- CMD ARGS]\n";
 	uint32_t freq = 0, buf_samples = 0, max_bufs = 0, flags = 0, depth = 0;
+	uint32_t entries = 0;
 	const char *mode, *backend = NULL, *mask = NULL;
 	struct nl_sock *ctrl, *data = NULL;
 	int c, grp, rcvbuf = 32 << 20;
@@ -383,7 +398,7 @@ int main(int argc, char **argv)
 		goto usage;
 	mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "+F:d:b:C:s:m:Dr:g:")) != -1) {
+	while ((c = getopt(argc, argv, "+F:d:b:C:s:m:Dr:g:Se:")) != -1) {
 		switch (c) {
 		case 'F': freq = strtoul(optarg, NULL, 0); break;
 		case 'd': secs = strtod(optarg, NULL); break;
@@ -392,6 +407,11 @@ int main(int argc, char **argv)
 		case 's': buf_samples = strtoul(optarg, NULL, 0); break;
 		case 'm': max_bufs = strtoul(optarg, NULL, 0); break;
 		case 'D': flags |= ADPROF_PROF_F_DETACH; break;
+		case 'S': flags |= ADPROF_PROF_F_SUMMARY; break;
+		case 'e':
+			entries = strtoul(optarg, NULL, 0);
+			flags |= ADPROF_PROF_F_SUMMARY;
+			break;
 		case 'r': rcvbuf = atoi(optarg); break;
 		case 'g':
 			depth = strtoul(optarg, NULL, 0);
@@ -463,6 +483,8 @@ int main(int argc, char **argv)
 			nla_put_u32(msg, ADPROF_A_PROF_FLAGS, flags);
 		if (depth)
 			nla_put_u32(msg, ADPROF_A_STACK_DEPTH, depth);
+		if (entries)
+			nla_put_u32(msg, ADPROF_A_SUMMARY_ENTRIES, entries);
 		request(ctrl, msg, "start");
 	}
 

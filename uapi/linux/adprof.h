@@ -124,6 +124,9 @@ enum adprof_cmd {
  *	holds, kernel and user together, 1..ADPROF_STACK_DEPTH_MAX
  * @ADPROF_A_RECORD_VERSION: u32, ADPROF_RECORD_VERSION: the layout of the
  *	records of ADPROF_A_SAMPLES
+ * @ADPROF_A_SUMMARY_ENTRIES: u32, slots of each CPU's summary table,
+ *	ADPROF_SUMMARY_ENTRIES_MIN..ADPROF_SUMMARY_ENTRIES_MAX, rounded up to
+ *	a power of two; only with ADPROF_PROF_F_SUMMARY
  * @__ADPROF_A_MAX: number of attributes
  * @ADPROF_A_MAX: highest attribute
  */
@@ -177,6 +180,7 @@ enum adprof_attr {
 	ADPROF_A_DMA_FAULT_REPORTING,
 	ADPROF_A_STACK_DEPTH,
 	ADPROF_A_RECORD_VERSION,
+	ADPROF_A_SUMMARY_ENTRIES,
 
 	__ADPROF_A_MAX,
 };
@@ -259,6 +263,15 @@ enum adprof_backend_attr {
  * @ADPROF_STAT_A_STREAM_ERROR_SAMPLES: samples in batches not sent
  * @ADPROF_STAT_A_ONLIST_BUF: buffers waiting on the list now
  * @ADPROF_STAT_A_ONLIST_SAMPLE: samples waiting on the list now
+ * @ADPROF_STAT_A_SUMMARY_SAMPLE: samples counted into a summary table
+ * @ADPROF_STAT_A_SUMMARY_RECORD: count records written from summary tables
+ * @ADPROF_STAT_A_SUMMARY_EVICT: of them, entries written out before the
+ *	tick to make room for a new key
+ * @ADPROF_STAT_A_SUMMARY_MISS: samples of a summary session not taken: no
+ *	room in the buffer for their comm record or the evicted entry (also in
+ *	OVERFLOW)
+ * @ADPROF_STAT_A_SUMMARY_DROP: samples of entries whose count record found
+ *	no room in the buffer at the tick (also in OVERFLOW)
  * @__ADPROF_STAT_A_MAX: number of attributes
  * @ADPROF_STAT_A_MAX: highest attribute
  */
@@ -277,6 +290,11 @@ enum adprof_stat_attr {
 	ADPROF_STAT_A_STREAM_ERROR_SAMPLES,
 	ADPROF_STAT_A_ONLIST_BUF,
 	ADPROF_STAT_A_ONLIST_SAMPLE,
+	ADPROF_STAT_A_SUMMARY_SAMPLE,
+	ADPROF_STAT_A_SUMMARY_RECORD,
+	ADPROF_STAT_A_SUMMARY_EVICT,
+	ADPROF_STAT_A_SUMMARY_MISS,
+	ADPROF_STAT_A_SUMMARY_DROP,
 
 	__ADPROF_STAT_A_MAX,
 };
@@ -315,7 +333,18 @@ enum adprof_stat_attr {
 /* ADPROF_A_PROF_FLAGS */
 #define ADPROF_PROF_F_DETACH	0x0001U /* session outlives its socket */
 #define ADPROF_PROF_F_STACK	0x0002U /* samples carry their call stacks */
-#define ADPROF_PROF_F_ALL	(ADPROF_PROF_F_DETACH | ADPROF_PROF_F_STACK)
+#define ADPROF_PROF_F_SUMMARY	0x0004U /* count in the kernel, send counts */
+#define ADPROF_PROF_F_ALL	(ADPROF_PROF_F_DETACH | ADPROF_PROF_F_STACK | \
+				 ADPROF_PROF_F_SUMMARY)
+
+/*
+ * ADPROF_A_SUMMARY_ENTRIES bounds. The default is twice a tick's samples,
+ * rounded up to a power of two, within these bounds; a table holds at most
+ * ADPROF_BUF_BYTES_MAX bytes of entries (with call stacks an entry holds
+ * STACK_DEPTH addresses), and the default shrinks to fit.
+ */
+#define ADPROF_SUMMARY_ENTRIES_MIN	16
+#define ADPROF_SUMMARY_ENTRIES_MAX	65536
 
 /* ADPROF_A_STACK_DEPTH: as perf's kernel.perf_event_max_stack. */
 #define ADPROF_STACK_DEPTH_MAX		127
@@ -341,6 +370,7 @@ enum adprof_stat_attr {
 #define ADPROF_SAMPLE_F_KERNEL	0x0001U /* pc is a kernel address */
 #define ADPROF_SAMPLE_F_COMM	0x0002U /* record names pid: comm[] is valid */
 #define ADPROF_SAMPLE_F_STACK	0x0004U /* a struct adprof_stack follows */
+#define ADPROF_SAMPLE_F_COUNT	0x0008U /* count record: count replaces time_ns */
 
 /*
  * ADPROF_A_RECORD_VERSION. 1: every record is a struct adprof_sample.
@@ -348,19 +378,25 @@ enum adprof_stat_attr {
  * adprof_stack and its addresses, so records differ in length; a reader
  * finds the next one with adprof_record_len(). Sessions without
  * ADPROF_PROF_F_STACK send version 1 records.
+ * 3: records may be count records (ADPROF_SAMPLE_F_COUNT): @count samples
+ * of one pid at one pc (and with ADPROF_SAMPLE_F_STACK one call stack),
+ * @tid 0. Sessions with ADPROF_PROF_F_SUMMARY send version 3, and only
+ * count and comm records.
  */
-#define ADPROF_RECORD_VERSION	2
+#define ADPROF_RECORD_VERSION	3
 
 #define ADPROF_COMM_LEN		16
 
 /**
  * struct adprof_sample - one record of an ADPROF_A_SAMPLES array
  * @pid: process (thread group) id, in the initial pid namespace
- * @tid: thread id
+ * @tid: thread id (0 in count records)
  * @cpu: CPU the sample was taken on
  * @flags: ADPROF_SAMPLE_F_*
  * @time_ns: CLOCK_MONOTONIC time of the sample (sample records)
- * @pc: interrupted program counter (sample records)
+ * @count: samples the record stands for, >= 1 (records with
+ *	ADPROF_SAMPLE_F_COUNT: a summary session's)
+ * @pc: interrupted program counter (sample and count records)
  * @comm: NUL-padded process name (records with ADPROF_SAMPLE_F_COMM)
  *
  * A comm record precedes the first sample of a pid on each CPU stream, so
@@ -374,12 +410,28 @@ struct adprof_sample {
 	__u32 flags;
 	union {
 		struct {
-			__u64 time_ns;
+			union {
+				__u64 time_ns;
+				__u64 count;
+			};
 			__u64 pc;
 		};
 		char comm[ADPROF_COMM_LEN];
 	};
 };
+
+/**
+ * adprof_record_samples() - samples a record of ADPROF_A_SAMPLES stands for
+ * @s: the record
+ *
+ * Return: @s->count for a count record, 0 for a comm record, else 1.
+ */
+static inline __u64 adprof_record_samples(const struct adprof_sample *s)
+{
+	if (s->flags & ADPROF_SAMPLE_F_COMM)
+		return 0;
+	return s->flags & ADPROF_SAMPLE_F_COUNT ? s->count : 1;
+}
 
 /**
  * struct adprof_stack - the call stack after a ADPROF_SAMPLE_F_STACK record

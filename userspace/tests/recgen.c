@@ -4,7 +4,7 @@
  * module, for the host's tests of report and its converters and for the
  * file fuzzer's seeds (tests/fuzz/recfile-fuzz.sh).
  *
- *   recgen [-g] [-i] [-k KALLSYMS] FILE
+ *   recgen [-g] [-i] [-s] [-k KALLSYMS] FILE
  *
  * The samples are of this very program (its maps are recorded, so report
  * names its functions from its ELF symbols), 1 kHz on 2 CPUs, over 2 s:
@@ -16,6 +16,8 @@
  *        (kernel addresses from KALLSYMS, default /proc/kallsyms; left out
  *        where addresses are hidden)
  *
+ * -s writes them as a summary session does: count records of 10 samples
+ * each (ADPROF_SAMPLE_F_COUNT), the same totals in a tenth of the records.
  * -i adds "irq" group events: device 1, 10 interrupts every 100 ms (one
  * event of count 2 among them), latency 20 us; device 2, one DMA fault.
  */
@@ -32,6 +34,7 @@
 #define PERIOD_NS	1000000ULL
 
 static FILE *out;
+static bool summary;
 
 __attribute__((noinline)) int gen_leaf(int x)
 {
@@ -116,6 +119,11 @@ static void sample(uint32_t cpu, uint64_t t, uint64_t pc, bool kernel,
 	struct adprof_stack st = { .nr_kernel = nk, .nr_user = nu };
 
 	s.time_ns = t;
+	if (summary) {
+		s.flags |= ADPROF_SAMPLE_F_COUNT;
+		s.count = 10;
+		s.tid = 0;
+	}
 	s.pc = pc;
 	rec(&s, sizeof(s));
 	if (!stacks)
@@ -141,13 +149,13 @@ int main(int argc, char **argv)
 	struct adp_maps m = { .pid = getpid(), .time_ns = BASE_NS };
 	bool stacks = false, irq = false;
 	uint64_t main_ret, a_ret, b_ret, kentry, kksys, kvfs, t;
-	uint32_t seq[2] = { 0, 0 }, cpu;
+	uint32_t seq[2] = { 0, 0 }, cpu = 0;
 	char maps[65536];
 	size_t mlen;
 	FILE *mf;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "gik:")) != -1) {
+	while ((c = getopt(argc, argv, "gisk:")) != -1) {
 		switch (c) {
 		case 'g':
 			stacks = true;
@@ -155,16 +163,19 @@ int main(int argc, char **argv)
 		case 'i':
 			irq = true;
 			break;
+		case 's':
+			summary = true;
+			break;
 		case 'k':
 			kallsyms = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: recgen [-g] [-i] [-k KALLSYMS] FILE\n");
+			fprintf(stderr, "usage: recgen [-g] [-i] [-s] [-k KALLSYMS] FILE\n");
 			return 2;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: recgen [-g] [-i] [-k KALLSYMS] FILE\n");
+		fprintf(stderr, "usage: recgen [-g] [-i] [-s] [-k KALLSYMS] FILE\n");
 		return 2;
 	}
 	out = fopen(argv[optind], "w");
@@ -201,6 +212,9 @@ int main(int argc, char **argv)
 		uint64_t u2[2] = { a_ret, main_ret };
 		uint64_t k3[3] = { (uintptr_t)0, 0, 0 };
 
+		/* A summary's record of 10 samples stands for i .. i + 9. */
+		if (summary && i % 10)
+			continue;
 		cpu = i & 1;
 		t = BASE_NS + (uint64_t)i * 1900 * PERIOD_NS / 1050 + PERIOD_NS;
 		if (batchlen == 0) {
@@ -229,7 +243,7 @@ int main(int argc, char **argv)
 		} else {
 			continue;
 		}
-		end.samples++;
+		end.samples += summary ? 10 : 1;
 		if (batchlen > 100 * 64) {
 			flush(cpu, &seq[cpu]);
 			end.msgs++;

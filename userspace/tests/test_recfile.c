@@ -143,7 +143,7 @@ static void test_reader(void)
 	check(n < 0 && strstr(why, "byte order"),
 	      "reader: the other byte order is named (%s)", why);
 	good_file();
-	((struct adp_file_header *)file)->version = 3;
+	((struct adp_file_header *)file)->version = ADP_FILE_VERSION + 1;
 	n = read_all(flen, t, &why);
 	check(n < 0 && strstr(why, "newer"),
 	      "reader: a newer format version is refused (%s)", why);
@@ -174,6 +174,26 @@ static void test_reader(void)
 	n = read_all(flen, t, &why);
 	check(n < 0 && strstr(why, "flags"),
 	      "reader: unknown record flags (%s)", why);
+	/* The stack sample as a count record of a summary: 7 samples. */
+	good_file();
+	((struct adprof_sample *)((char *)file + batch_off + 16 + 32))->flags |=
+		ADPROF_SAMPLE_F_COUNT;
+	((struct adprof_sample *)((char *)file + batch_off + 16 + 32))->count = 7;
+	n = read_all(flen, t, &why);
+	check(n == 5, "reader: a count record in a version 3 file (%s)", why);
+	((struct adp_file_header *)file)->version = 2;
+	n = read_all(flen, t, &why);
+	check(n < 0 && strstr(why, "count"),
+	      "reader: a count record in a version 2 file (%s)", why);
+	((struct adp_file_header *)file)->version = 3;
+	((struct adprof_sample *)((char *)file + batch_off + 16 + 32))->count = 0;
+	n = read_all(flen, t, &why);
+	check(n < 0 && strstr(why, "count"),
+	      "reader: a count record of 0 samples (%s)", why);
+	((struct adprof_sample *)((char *)file + batch_off + 16 + 32))->count = 1ULL << 32;
+	n = read_all(flen, t, &why);
+	check(n < 0 && strstr(why, "count"),
+	      "reader: a count record of 2^32 samples (%s)", why);
 	good_file();
 	((struct adprof_stack *)((char *)file + batch_off + 16 + 64))->nr_user = 200;
 	n = read_all(flen, t, &why);
