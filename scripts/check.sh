@@ -205,9 +205,9 @@ debug() {
 # The tests that depend on the machine again, where the pc run cannot
 # reach: q35 with amd-iommu (40-dma: DMA through the IOMMU, and faults as
 # DMA_FAULT events, which Intel's driver does not report; intel-iommu runs
-# in the debug stage) and 4 vCPUs (the profiler, its stacks and CPU
-# hotplug on more CPUs than the pc run's 2). One boot.
-MORE_ONLY="30-,32-,34-,40-"
+# in the debug stage) and 4 vCPUs (the profiler, its stacks, CPU hotplug
+# and summary mode on more CPUs than the pc run's 2). One boot.
+MORE_ONLY="30-,32-,34-,37-,40-"
 
 # run_vm TAP PREFIX RUN-ARGS...: one boot, its TAP lines prefixed.
 run_vm() {
@@ -234,7 +234,7 @@ more() {
 # and what reads recordings back: perf.data read by Debian's perf,
 # pprof, the timeline of samples and interrupts.
 # make check-all runs everything on both.
-OTHER_ONLY="20-,30-,32-,36-,38-,40-"
+OTHER_ONLY="20-,30-,32-,36-,37-,38-,40-"
 
 other() {
 	local tap=$res/54-other.tap series v d=$ADPROF_BUILD/other
