@@ -18,7 +18,10 @@ export KVER
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
-.PHONY: all module userspace deps kunit kunit-sanitize vm-test fuzz stress unload-cycles privileges check demo \
+# The debug kernel's series: KVER's (6.1.0-57-amd64 -> 6.1) unless given.
+DEBUG_SERIES ?= $(word 1,$(subst ., ,$(KVER))).$(word 2,$(subst ., ,$(KVER)))
+
+.PHONY: all module userspace deps kunit kunit-sanitize vm-test debug-kernel vm-test-debug fuzz stress unload-cycles privileges check demo \
 	deps-6.12 check-all dkms install \
 	sparse checkpatch clean help
 
@@ -44,6 +47,18 @@ kunit-sanitize: deps
 vm-test: deps all
 	$(MAKE) -C userspace adprofctl.static
 	tests/vm/run.sh
+
+# The debug guest kernel (tests/vm/debug.config), built once into the cache,
+# and one boot of it running tests/guest/ with the module and the KUnit
+# suites built against it (build/debug-$(DEBUG_SERIES)/).
+debug-kernel: deps
+	scripts/debug-kernel.sh $(DEBUG_SERIES)
+
+vm-test-debug: deps userspace
+	$(MAKE) -C userspace adprofctl.static
+	scripts/debug-kernel.sh --module $(DEBUG_SERIES)
+	scripts/debug-kernel.sh --kunit $(DEBUG_SERIES)
+	tests/vm/run.sh --debug $(DEBUG_SERIES) --machine q35-intel
 
 fuzz: deps all
 	$(MAKE) -C userspace adprofctl.static

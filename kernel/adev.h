@@ -39,8 +39,10 @@
  *	of a LIVE device tagged [C]. A device in any other state is owned by
  *	the one path that set that state (DEV_ASSIGN and probe, or remove),
  *	and commands, dumps and debugfs do not see it.
- * adev->send_lock (mutex) serializes taking a vector's pending interrupts
- *	and sending their event, so a device's events leave in order.
+ * adev->send_lock (spinlock, BH safe) serializes taking a source's pending
+ *	occurrences and sending their event, so a device's events leave in
+ *	order. Taken in softirq (a vector's bottom half) and, with BHs off, in
+ *	process context (the works, teardown); nothing under it sleeps.
  * adev->irq_lock (spinlock, hard-IRQ safe) protects the fields tagged [I]:
  *	per-vector counters, the INTx state, the token bucket and the DMA
  *	fault counters (the IOMMU driver reports faults from its interrupt).
@@ -60,6 +62,7 @@
 #include <net/genetlink.h>
 
 #include "bucket.h"
+#include "compat.h"
 #include "iova.h"
 #include "intx.h"
 #include "msix.h"
@@ -112,6 +115,7 @@ struct adprof_evsrc {
  * @irq: Linux IRQ number
  * @name: action name shown in /proc/interrupts
  * @ev: [I] its interrupts and events
+ * @bh: sends @ev's event in softirq context, queued by the hard handler
  */
 struct adprof_vec {
 	struct adprof_dev *adev;
@@ -119,6 +123,7 @@ struct adprof_vec {
 	int irq;
 	char name[24];
 	struct adprof_evsrc ev;
+	struct adprof_bh bh;
 };
 
 /**
@@ -207,7 +212,7 @@ struct adprof_dev {
 	struct adprof_vec *vecs;
 	u32 nvec;
 
-	struct mutex send_lock;		/* orders this device's events */
+	spinlock_t send_lock;		/* orders this device's events */
 	spinlock_t irq_lock;		/* [I] fields; hard-IRQ safe */
 	struct adprof_intx intx;
 	struct adprof_bucket bucket;

@@ -320,3 +320,101 @@ void adprof_buflist_destroy(struct adprof_buflist *l)
 
 	adprof_buflist_free_all(&bufs);
 }
+
+/**
+ * adprof_bufpool_init() - initialize a closed, empty pool
+ * @p: the pool
+ *
+ * Return: nothing.
+ */
+void adprof_bufpool_init(struct adprof_bufpool *p)
+{
+	spin_lock_init(&p->lock);
+	INIT_LIST_HEAD(&p->free);
+	p->n = 0;
+	p->max = 0;
+	p->bytes = 0;
+}
+
+/**
+ * adprof_bufpool_open() - keep up to @max buffers of @bytes from now on
+ * @p: the pool, closed (so empty)
+ * @bytes: the size of the buffers to keep
+ * @max: how many at most
+ *
+ * Return: nothing.
+ */
+void adprof_bufpool_open(struct adprof_bufpool *p, u32 bytes, u32 max)
+{
+	spin_lock(&p->lock);
+	WARN_ON_ONCE(p->n);
+	p->bytes = bytes;
+	p->max = max;
+	spin_unlock(&p->lock);
+}
+
+/**
+ * adprof_bufpool_get() - take a kept buffer
+ * @p: the pool
+ * @cpu: the CPU it is for from now on
+ *
+ * Return: an empty buffer the caller owns, or NULL if none is kept.
+ */
+struct adprof_buf *adprof_bufpool_get(struct adprof_bufpool *p, u32 cpu)
+{
+	struct adprof_buf *b;
+
+	spin_lock(&p->lock);
+	b = list_first_entry_or_null(&p->free, struct adprof_buf, list);
+	if (b) {
+		list_del_init(&b->list);
+		p->n--;
+	}
+	spin_unlock(&p->lock);
+	if (b)
+		b->cpu = cpu;
+	return b;
+}
+
+/**
+ * adprof_bufpool_put() - give a buffer the caller owns to the pool
+ * @p: the pool
+ * @b: the buffer, read to its end or never listed, or NULL
+ *
+ * It is kept, reset, if the pool is open, has room and keeps buffers of
+ * its size; else it is freed.
+ *
+ * Return: nothing.
+ */
+void adprof_bufpool_put(struct adprof_bufpool *p, struct adprof_buf *b)
+{
+	if (!b)
+		return;
+	adprof_buf_reset(b);
+	spin_lock(&p->lock);
+	if (p->n < p->max && b->size == p->bytes) {
+		list_add(&b->list, &p->free);
+		p->n++;
+		b = NULL;
+	}
+	spin_unlock(&p->lock);
+	adprof_buf_free(b);
+}
+
+/**
+ * adprof_bufpool_close() - free the kept buffers, keep none from now on
+ * @p: the pool; adprof_bufpool_open() opens it again
+ *
+ * Return: nothing.
+ */
+void adprof_bufpool_close(struct adprof_bufpool *p)
+{
+	LIST_HEAD(bufs);
+
+	spin_lock(&p->lock);
+	list_splice_init(&p->free, &bufs);
+	p->n = 0;
+	p->max = 0;
+	spin_unlock(&p->lock);
+	adprof_buflist_free_all(&bufs);
+}

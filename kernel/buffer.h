@@ -22,6 +22,14 @@
  * it on the list or hands it back, emptied, to be freed or reused. The reader
  * pops the head buffer, takes whole records with adprof_buf_take(), and puts
  * a partly read buffer back at the head with adprof_buflist_push_head().
+ * A buffer read to its end, or handed back by rotation, goes to an
+ * adprof_bufpool, which keeps a few of the session's size for the ticks to
+ * install again: in a steady session no tick allocates, and the allocator
+ * does not zero a buffer per CPU per tick (init_on_alloc).
+ *
+ * A buffer may also be:
+ *  - in an adprof_bufpool, reset, where nobody touches it but the pool
+ *    functions, until adprof_bufpool_get() hands it to a new owner.
  *
  * Switch protocol. The sampler loads its CPU's slot once with READ_ONCE()
  * and runs to completion with interrupts off; adprof_buf_switch() swaps the
@@ -37,6 +45,7 @@
  *
  * Locking order:
  *  reader serialization (the glue's, e.g. one work item) -> adprof_buflist.lock
+ *  adprof_bufpool.lock is taken alone.
  *
  * The list lock is taken with interrupts disabled, never from NMI, and no
  * buffer is allocated or freed while it is held.
@@ -45,7 +54,9 @@
  *  C: the CPU whose slot holds the buffer; its owner otherwise
  *  R: the buffer's owner, i.e. the reader after adprof_buflist_pop()
  *  L: adprof_buflist.lock
- *  I: set by adprof_buf_alloc(), constant afterwards
+ *  P: adprof_bufpool.lock
+ *  I: set by adprof_buf_alloc(), constant afterwards (@cpu: also set by
+ *     adprof_bufpool_get(), while the getter owns the buffer)
  */
 #ifndef _ADPROF_BUFFER_H
 #define _ADPROF_BUFFER_H
@@ -64,7 +75,7 @@
  * @rd: bytes already taken by the reader (R)
  * @rd_rec: records already taken by the reader (R)
  * @cpu: the CPU whose slot it is made for (I)
- * @list: link on the global list (L)
+ * @list: link on the global list (L) or in a pool (P)
  * @data: the records, 8-byte aligned
  */
 struct adprof_buf {
@@ -121,6 +132,22 @@ struct adprof_buflist {
 	struct adprof_bufstats stats;
 };
 
+/**
+ * struct adprof_bufpool - buffers kept for reuse
+ * @lock: protects the fields below
+ * @free: the kept buffers, reset (P)
+ * @n: how many (P)
+ * @max: most kept; 0 while closed: every buffer put is freed (P)
+ * @bytes: the size of the buffers it keeps; others are freed (P)
+ */
+struct adprof_bufpool {
+	spinlock_t lock; /* the kept buffers */
+	struct list_head free;
+	u32 n;
+	u32 max;
+	u32 bytes;
+};
+
 struct adprof_buf *adprof_buf_alloc(u32 bytes, u32 cpu, gfp_t gfp);
 void adprof_buf_free(struct adprof_buf *b);
 struct adprof_buf *adprof_buf_switch(struct adprof_buf **slot,
@@ -138,6 +165,12 @@ void adprof_buflist_push_head(struct adprof_buflist *l, struct adprof_buf *b);
 void adprof_buflist_stats(struct adprof_buflist *l, struct adprof_bufstats *st);
 void adprof_buflist_clear(struct adprof_buflist *l);
 void adprof_buflist_destroy(struct adprof_buflist *l);
+
+void adprof_bufpool_init(struct adprof_bufpool *p);
+void adprof_bufpool_open(struct adprof_bufpool *p, u32 bytes, u32 max);
+struct adprof_buf *adprof_bufpool_get(struct adprof_bufpool *p, u32 cpu);
+void adprof_bufpool_put(struct adprof_bufpool *p, struct adprof_buf *b);
+void adprof_bufpool_close(struct adprof_bufpool *p);
 
 /**
  * adprof_buf_reserve() - claim the next record of a CPU's current buffer

@@ -31,6 +31,25 @@
 #define adprof_genl_pre_ops genl_ops
 #endif
 
+/*
+ * Where an interrupt's event is sent: in softirq context, right after the
+ * hard handler, on its CPU. A BH workqueue since 6.9 (see Kbuild), a
+ * tasklet before. The callback takes a struct adprof_bh *.
+ */
+#ifdef ADPROF_HAVE_BH_WQ
+#include <linux/workqueue.h>
+#define adprof_bh		work_struct
+#define adprof_bh_init(bh, fn)	INIT_WORK(bh, fn)
+#define adprof_bh_queue(bh)	queue_work(system_bh_wq, bh)
+#define adprof_bh_kill(bh)	cancel_work_sync(bh)
+#else
+#include <linux/interrupt.h>
+#define adprof_bh		tasklet_struct
+#define adprof_bh_init(bh, fn)	tasklet_setup(bh, fn)
+#define adprof_bh_queue(bh)	tasklet_schedule(bh)
+#define adprof_bh_kill(bh)	tasklet_kill(bh)
+#endif
+
 /* A dump's request attributes: since 6.2 in the dump's struct genl_info. */
 #ifdef ADPROF_HAVE_GENL_INFO_DUMP
 #define adprof_dump_attrs(cb)	(genl_info_dump(cb)->attrs)

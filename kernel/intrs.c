@@ -6,15 +6,19 @@
  * DMA_FAULTs of dma.c included, under one rate limit per device.
  *
  * The hard-IRQ half takes the CLOCK_MONOTONIC time, counts, and for INTx
- * masks the line until IRQ_ACK (KVM's host_irq_disabled); the threaded
- * half sends one event for all the interrupts pending on its vector. A
+ * masks the line until IRQ_ACK (KVM's host_irq_disabled); the vector's
+ * bottom half, in softirq context on the same CPU as psample sends its
+ * samples, sends one event for all the interrupts pending on its vector:
+ * no IRQ thread to wake and switch to before the consumer can be woken
+ * (bench/results/dma.txt). Not from the hard half itself: a netlink tap
+ * (nlmon) on the way would transmit from hard-IRQ context. A
  * per-device token bucket (bucket.c) limits events; interrupts held back
  * are folded into the next event's COUNT, and a delayed work sends them
  * when tokens are back, so none is lost without being counted.
  *
  * Locking: adev.h. Host vectors are set up and released under adprof_lock
  * (or by remove, which owns the device); the handlers take only the
- * device's send_lock (thread) and irq_lock.
+ * device's irq_lock (hard half) and send_lock (bottom half).
  */
 #include <linux/adprof.h>
 #include <linux/interrupt.h>
@@ -48,7 +52,7 @@ static void adprof_flush_fn(struct work_struct *work);
  */
 void adprof_intrs_init(struct adprof_dev *adev)
 {
-	mutex_init(&adev->send_lock);
+	spin_lock_init(&adev->send_lock);
 	spin_lock_init(&adev->irq_lock);
 	INIT_DELAYED_WORK(&adev->flush_work, adprof_flush_fn);
 }
@@ -100,7 +104,7 @@ static int adprof_event_send(struct adprof_dev *adev, struct adprof_vec *vec,
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = genlmsg_new(ADPROF_EVENT_SIZE, GFP_KERNEL);
+	skb = genlmsg_new(ADPROF_EVENT_SIZE, GFP_ATOMIC);
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, &adprof_family, 0, cmd);
@@ -135,7 +139,8 @@ err_free:
  * @vec: the vector @src belongs to, NULL for DMA faults
  * @force: send even without a token (teardown)
  *
- * Process context (IRQ thread, work, teardown).
+ * Softirq (a vector's bottom half) or process context (works, teardown):
+ * does not sleep.
  *
  * Return: true if occurrences stay pending for lack of a token.
  */
@@ -149,7 +154,7 @@ bool adprof_ev_flush(struct adprof_dev *adev, struct adprof_evsrc *src,
 
 	listeners = genl_has_listeners(&adprof_family, &init_net,
 				       ADPROF_MCGRP_IRQ_IDX);
-	mutex_lock(&adev->send_lock);
+	spin_lock_bh(&adev->send_lock);
 	spin_lock_irq(&adev->irq_lock);
 	n = src->pending;
 	if (!n)
@@ -189,7 +194,7 @@ bool adprof_ev_flush(struct adprof_dev *adev, struct adprof_evsrc *src,
 	}
 out_unlock:
 	spin_unlock_irq(&adev->irq_lock);
-	mutex_unlock(&adev->send_lock);
+	spin_unlock_bh(&adev->send_lock);
 	return limited;
 }
 
@@ -244,16 +249,17 @@ static irqreturn_t adprof_irq_hard(int irq, void *data)
 	    adprof_intx_irq(&adev->intx))
 		disable_irq_nosync(irq);
 	spin_unlock(&adev->irq_lock);
-	return IRQ_WAKE_THREAD;
+	adprof_bh_queue(&vec->bh);
+	return IRQ_HANDLED;
 }
 
-static irqreturn_t adprof_irq_thread(int irq, void *data)
+/* Bottom half: the event for what is pending on the vector. */
+static void adprof_irq_bh(struct adprof_bh *bh)
 {
-	struct adprof_vec *vec = data;
+	struct adprof_vec *vec = container_of(bh, struct adprof_vec, bh);
 
 	if (adprof_ev_flush(vec->adev, &vec->ev, vec, false))
 		adprof_flush_later(vec->adev);
-	return IRQ_HANDLED;
 }
 
 /**
@@ -311,6 +317,7 @@ int adprof_host_irq_enable(struct adprof_dev *adev, u32 type,
 		vecs[i].irq = entries ? entries[i].vector : pci_irq_vector(pdev, 0);
 		snprintf(vecs[i].name, sizeof(vecs[i].name), "adprof:%u:%u",
 			 adev->id, i);
+		adprof_bh_init(&vecs[i].bh, adprof_irq_bh);
 	}
 	kfree(entries);
 	entries = NULL;
@@ -326,16 +333,15 @@ int adprof_host_irq_enable(struct adprof_dev *adev, u32 type,
 
 	for (i = 0; i < nvec; i++) {
 		/*
-		 * Not shared, as in KVM: INTx stays masked until IRQ_ACK. A
-		 * line another device holds is refused with an extack, so
-		 * the core need not log the mismatch.
+		 * Not shared, as in KVM: INTx stays masked until IRQ_ACK (the
+		 * handler masks it). A line another device holds is refused
+		 * with an extack, so the core need not log the mismatch.
 		 */
 		err = adprof_fault_irq_request(i) ? -EIO :
-		      request_threaded_irq(vecs[i].irq, adprof_irq_hard,
-					   adprof_irq_thread,
-					   type == ADPROF_IRQ_HOST_INTX ?
-					   IRQF_ONESHOT | IRQF_PROBE_SHARED : 0,
-					   vecs[i].name, &vecs[i]);
+		      request_irq(vecs[i].irq, adprof_irq_hard,
+				  type == ADPROF_IRQ_HOST_INTX ?
+				  IRQF_PROBE_SHARED : 0,
+				  vecs[i].name, &vecs[i]);
 		if (err) {
 			NL_SET_ERR_MSG(extack,
 				       "requesting the host IRQ failed (INTx line shared?)");
@@ -352,8 +358,10 @@ int adprof_host_irq_enable(struct adprof_dev *adev, u32 type,
 	return 0;
 
 err_free_irqs:
-	while (i--)
+	while (i--) {
 		free_irq(vecs[i].irq, &vecs[i]);
+		adprof_bh_kill(&vecs[i].bh);
+	}
 	cancel_delayed_work_sync(&adev->flush_work);
 	adev->host_type = 0;
 	adev->vecs = NULL;
@@ -379,9 +387,15 @@ static void adprof_host_irq_disable(struct adprof_dev *adev)
 	 * level stays latched, or storms a line shared with another driver.
 	 */
 	pci_intx(adev->pdev, 0);
-	/* free_irq() also copes with an INTx line we left disabled. */
-	for (i = 0; i < adev->nvec; i++)
+	/*
+	 * free_irq() also copes with an INTx line we left disabled. Once the
+	 * handler is gone nothing queues the bottom half, and once that is
+	 * done nothing queues the flush work.
+	 */
+	for (i = 0; i < adev->nvec; i++) {
 		free_irq(adev->vecs[i].irq, &adev->vecs[i]);
+		adprof_bh_kill(&adev->vecs[i].bh);
+	}
 	cancel_delayed_work_sync(&adev->flush_work);
 	for (i = 0; i < adev->nvec; i++)
 		adprof_ev_flush(adev, &adev->vecs[i].ev, &adev->vecs[i], true);

@@ -12,7 +12,9 @@
  * rotates the old one onto the global list. The stream worker pops buffers
  * off the list and multicasts them on the "samples" group, as long as
  * somebody listens; with nobody listening the list keeps what it may hold
- * (MAX_BUFS) and rotation counts the rest as dropped.
+ * (MAX_BUFS) and rotation counts the rest as dropped. Buffers read to
+ * their end go to a pool (two per sampled CPU at most) that the ticks take
+ * their spares from: a steady session allocates nothing.
  *
  * Stream. Each message carries the records of one buffer (or of one part of
  * it: at most ADPROF_STREAM_BYTES of whole records, so messages stay under
@@ -62,7 +64,8 @@
  * Locking order:
  *  adprof_prof_lock -> cpus_read_lock() -> adprof_prof_reader_lock
  *  adprof_prof_lock -> adprof_prof_reader_lock -> adprof_prof_list.lock
- * The tick workers take only adprof_prof_list.lock (in buffer.c), so
+ * The tick workers take only adprof_prof_list.lock and adprof_prof_pool's
+ * lock (in buffer.c; each alone), so
  * adprof_prof_lock may cancel them synchronously; the stream worker takes
  * adprof_prof_reader_lock, never adprof_prof_lock.
  *
@@ -165,6 +168,8 @@ static DEFINE_MUTEX(adprof_prof_reader_lock);
 
 static struct adprof_prof_cpu __percpu *adprof_prof_cpus;	/* I */
 static struct adprof_buflist adprof_prof_list;
+/* Open while a session runs, for its buffer size; its own lock (buffer.h). */
+static struct adprof_bufpool adprof_prof_pool;
 
 static bool adprof_prof_running;		/* S */
 static const struct adprof_backend *adprof_prof_backend;	/* S */
@@ -451,7 +456,7 @@ static bool adprof_prof_stream(unsigned int budget)
 			return false;
 		if (!adprof_prof_send_buf(b))
 			return false;
-		adprof_buf_free(b);
+		adprof_bufpool_put(&adprof_prof_pool, b);
 		cond_resched();
 	}
 	return true;
@@ -507,7 +512,7 @@ static void adprof_prof_clear(void)
 /*
  * Account a buffer switched out of @c's slot: on the list, or dropped and
  * its records counted as lost on @c's stream. Keeps one handed-back buffer
- * as the spare, frees any other.
+ * as the spare, gives any other to the pool.
  */
 static void adprof_prof_retire(struct adprof_prof_cpu *c,
 			       struct adprof_buf *old)
@@ -526,7 +531,7 @@ static void adprof_prof_retire(struct adprof_prof_cpu *c,
 	if (!c->spare)
 		c->spare = old;
 	else
-		adprof_buf_free(old);
+		adprof_bufpool_put(&adprof_prof_pool, old);
 }
 
 static void adprof_prof_tick(struct work_struct *work)
@@ -537,6 +542,8 @@ static void adprof_prof_tick(struct work_struct *work)
 
 	new = c->spare;
 	c->spare = NULL;
+	if (!new)
+		new = adprof_bufpool_get(&adprof_prof_pool, c->cpu);
 	if (!new)
 		new = adprof_buf_alloc(adprof_prof_buf_bytes, c->cpu, GFP_KERNEL);
 	/* Without memory the current buffer fills up: counted in overflow. */
@@ -554,6 +561,8 @@ static void adprof_prof_tick(struct work_struct *work)
 	preempt_enable();
 
 	adprof_prof_retire(c, old);
+	if (!c->spare)
+		c->spare = adprof_bufpool_get(&adprof_prof_pool, c->cpu);
 	if (!c->spare)
 		c->spare = adprof_buf_alloc(adprof_prof_buf_bytes, c->cpu,
 					    GFP_KERNEL);
@@ -614,8 +623,11 @@ static void adprof_prof_stop_locked(bool stream)
 	adprof_prof_owner = 0;
 	adprof_prof_owner_net = NULL;
 
-	if (!stream)
+	/* What is still read from now on is freed. */
+	if (!stream) {
+		adprof_bufpool_close(&adprof_prof_pool);
 		return;
+	}
 	mutex_lock(&adprof_prof_reader_lock);
 	/* Nothing is added any more: the list only shrinks. */
 	adprof_prof_stream(UINT_MAX);
@@ -628,6 +640,7 @@ static void adprof_prof_stop_locked(bool stream)
 		}
 	}
 	mutex_unlock(&adprof_prof_reader_lock);
+	adprof_bufpool_close(&adprof_prof_pool);
 }
 
 static const struct adprof_backend *
@@ -907,6 +920,8 @@ static int adprof_prof_start_locked(struct genl_info *info)
 		adprof_prof_owner = info->snd_portid;
 		adprof_prof_owner_net = genl_info_net(info);
 	}
+	adprof_bufpool_open(&adprof_prof_pool, adprof_prof_buf_bytes,
+			    2 * cpumask_weight(adprof_prof_mask));
 	for_each_cpu(cpu, adprof_prof_mask)
 		queue_delayed_work_on(cpu, system_wq,
 				      &adprof_prof_cpu(cpu)->tick,
@@ -1165,6 +1180,7 @@ int adprof_prof_init(void)
 		atomic64_set(&c->lost, 0);
 	}
 	adprof_buflist_init(&adprof_prof_list, ADPROF_MAX_BUFS_DEFAULT);
+	adprof_bufpool_init(&adprof_prof_pool);
 	adprof_prof_max_bufs = ADPROF_MAX_BUFS_DEFAULT;
 
 	for (i = 0; i < ARRAY_SIZE(adprof_backends); i++)
@@ -1199,6 +1215,7 @@ void adprof_prof_exit(void)
 
 	cancel_work_sync(&adprof_prof_streamer);
 	adprof_buflist_destroy(&adprof_prof_list);
+	adprof_bufpool_close(&adprof_prof_pool);
 	free_percpu(adprof_prof_cpus);
 	free_cpumask_var(adprof_prof_mask);
 }

@@ -606,6 +606,95 @@ static void buffer_test_clear_keeps_max(struct kunit *test)
 	adprof_buf_free(b);
 }
 
+/* A closed pool keeps nothing: what is put is freed. */
+static void buffer_test_pool_closed(struct kunit *test)
+{
+	struct adprof_bufpool p;
+
+	adprof_bufpool_init(&p);
+	adprof_bufpool_put(&p, test_buf(test, 3, 0));
+	adprof_bufpool_put(&p, NULL);
+	KUNIT_EXPECT_EQ(test, p.n, 0);
+	KUNIT_EXPECT_NULL(test, adprof_bufpool_get(&p, 0));
+}
+
+/* Up to max buffers of the pool's size come back reset, for a new CPU. */
+static void buffer_test_pool_reuse(struct kunit *test)
+{
+	struct adprof_buf *a, *b, *c;
+	struct adprof_bufpool p;
+	u32 bytes, nrec;
+
+	adprof_bufpool_init(&p);
+	adprof_bufpool_open(&p, TEST_BYTES, 2);
+	a = test_buf(test, 5, 0);
+	adprof_buf_take(a, TEST_BYTES, &bytes, &nrec);
+	KUNIT_ASSERT_EQ(test, nrec, 5);
+	adprof_bufpool_put(&p, a);
+	adprof_bufpool_put(&p, test_buf(test, TEST_SIZE, 0));
+	adprof_bufpool_put(&p, test_buf(test, 1, 0));	/* over max: freed */
+	KUNIT_EXPECT_EQ(test, p.n, 2);
+
+	b = adprof_bufpool_get(&p, 7);
+	c = adprof_bufpool_get(&p, 8);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_NULL(test, adprof_bufpool_get(&p, 9));
+	KUNIT_EXPECT_EQ(test, p.n, 0);
+	KUNIT_EXPECT_EQ(test, b->cpu, 7);
+	KUNIT_EXPECT_EQ(test, c->cpu, 8);
+	KUNIT_EXPECT_EQ(test, b->used + b->nrec + b->overflow + b->rd + b->rd_rec, 0);
+	KUNIT_EXPECT_EQ(test, c->used + c->nrec + c->overflow + c->rd + c->rd_rec, 0);
+	KUNIT_EXPECT_EQ(test, b->size, TEST_BYTES);
+	/* A reused buffer takes records as a new one does. */
+	test_fixed(test, b, 42);
+	KUNIT_EXPECT_EQ(test, b->nrec, 1);
+	adprof_buf_free(b);
+	adprof_buf_free(c);
+	adprof_bufpool_close(&p);
+}
+
+/* Buffers of another session's size are freed, not kept. */
+static void buffer_test_pool_other_size(struct kunit *test)
+{
+	struct adprof_bufpool p;
+	struct adprof_buf *b;
+
+	adprof_bufpool_init(&p);
+	adprof_bufpool_open(&p, TEST_BYTES, 4);
+	b = adprof_buf_alloc(2 * TEST_BYTES, TEST_CPU, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	adprof_bufpool_put(&p, b);
+	KUNIT_EXPECT_EQ(test, p.n, 0);
+	KUNIT_EXPECT_NULL(test, adprof_bufpool_get(&p, 0));
+	adprof_bufpool_close(&p);
+}
+
+/* Close frees what is kept and keeps nothing more; open again works. */
+static void buffer_test_pool_close(struct kunit *test)
+{
+	struct adprof_bufpool p;
+	struct adprof_buf *b;
+
+	adprof_bufpool_init(&p);
+	adprof_bufpool_open(&p, TEST_BYTES, 4);
+	adprof_bufpool_put(&p, test_buf(test, 1, 0));
+	adprof_bufpool_put(&p, test_buf(test, 2, 0));
+	KUNIT_EXPECT_EQ(test, p.n, 2);
+	adprof_bufpool_close(&p);
+	KUNIT_EXPECT_EQ(test, p.n, 0);
+	KUNIT_EXPECT_NULL(test, adprof_bufpool_get(&p, 0));
+	adprof_bufpool_put(&p, test_buf(test, 1, 0));
+	KUNIT_EXPECT_EQ(test, p.n, 0);
+
+	adprof_bufpool_open(&p, TEST_BYTES, 1);
+	adprof_bufpool_put(&p, test_buf(test, 1, 0));
+	b = adprof_bufpool_get(&p, 0);
+	KUNIT_EXPECT_NOT_NULL(test, b);
+	adprof_buf_free(b);
+	adprof_bufpool_close(&p);
+}
+
 static struct kunit_case buffer_test_cases[] = {
 	KUNIT_CASE(buffer_test_alloc_min),
 	KUNIT_CASE(buffer_test_alloc_max),
@@ -634,6 +723,10 @@ static struct kunit_case buffer_test_cases[] = {
 	KUNIT_CASE(buffer_test_take_exhausted),
 	KUNIT_CASE(buffer_test_clear),
 	KUNIT_CASE(buffer_test_clear_keeps_max),
+	KUNIT_CASE(buffer_test_pool_closed),
+	KUNIT_CASE(buffer_test_pool_reuse),
+	KUNIT_CASE(buffer_test_pool_other_size),
+	KUNIT_CASE(buffer_test_pool_close),
 	{}
 };
 

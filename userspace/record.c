@@ -311,7 +311,13 @@ static int data_open(struct adp_nl *data, struct rec *r)
 	nl_socket_disable_seq_check(data->sk);
 	nl_socket_modify_cb(data->sk, NL_CB_VALID, NL_CB_CUSTOM, rec_msg, r);
 	nl_socket_set_nonblocking(data->sk);
-	nl_socket_enable_msg_peek(data->sk);
+	/*
+	 * One recvmsg() a message: the kernel keeps SAMPLES messages under
+	 * 32 KiB, so a buffer twice that needs no MSG_PEEK to size it first
+	 * (which copied every message twice: bench/results/adprof-cost.md).
+	 */
+	nl_socket_set_msg_buf_size(data->sk, 2 * 32768);
+	nl_socket_disable_msg_peek(data->sk);
 	/* Room for seconds of samples; root may pass rmem_max. */
 	fd = nl_socket_get_fd(data->sk);
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))

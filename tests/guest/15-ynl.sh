@@ -359,7 +359,7 @@ expect_error(y, 'dev-get on an unknown id', 'dev-get', {'dev-id': UNKNOWN},
              errno.ENODEV)
 expect_error(y, 'dev-assign of an absent PCI device', 'dev-assign',
              {'dev-id': 7, 'pci-segment': 0, 'pci-bus': 0,
-              'pci-devfn': 0xf8}, errno.ENODEV)
+              'pci-devfn': 0xff}, errno.ENODEV)
 expect_error(y, 'dev-deassign on an unknown id', 'dev-deassign',
              {'dev-id': UNKNOWN}, errno.ENODEV)
 expect_error(y, 'irq-assign on an unknown id', 'irq-assign',

@@ -39,16 +39,11 @@ slab_snapshot() {
 }
 
 # The SLUB debug caches, read once: reading sysfs while counting would
-# itself allocate dentries and inodes.
-slab_exact=
-for c in /sys/kernel/slab/*; do
-	for f in red_zone poison sanity_checks store_user; do
-		if [ "$(cat "$c/$f" 2>/dev/null)" = 1 ]; then
-			slab_exact="$slab_exact ${c##*/}"
-			break
-		fi
-	done
-done
+# itself allocate dentries and inodes. One grep for every file: a process
+# per file took two minutes on the debug kernel under TCG.
+slab_exact=$(grep -l '^1$' /sys/kernel/slab/*/red_zone /sys/kernel/slab/*/poison \
+	/sys/kernel/slab/*/sanity_checks /sys/kernel/slab/*/store_user 2>/dev/null |
+	sed 's|^/sys/kernel/slab/||; s|/[^/]*$||' | sort -u | tr '\n' ' ')
 
 # slab_usable: can this guest count slab objects at all?
 slab_usable() {
@@ -59,14 +54,14 @@ slab_usable() {
 # and any SLUB merged with them (shared_policy_node on 6.12), refill a
 # per-CPU slab while it reads, up to a slab of objects counted in use.
 # adprof opens no file: these are left out.
+# Every alias ("name target") listed at once: a readlink per entry
+# costs as much as a cat.
+slab_alias=$(ls -l /sys/kernel/slab | sed -n 's/.* \([^ ]*\) -> \([^ ]*\)$/\1 \2/p')
 slab_perfile=
 for c in filp lsm_file_cache; do
-	t=$(readlink /sys/kernel/slab/$c 2>/dev/null) || t=$c
-	for f in /sys/kernel/slab/*; do
-		if [ "${f##*/}" = "$t" ] || [ "$(readlink "$f")" = "$t" ]; then
-			slab_perfile="$slab_perfile ${f##*/}"
-		fi
-	done
+	t=$(echo "$slab_alias" | awk -v c=$c '$1 == c { print $2 }')
+	[ -n "$t" ] || t=$c
+	slab_perfile="$slab_perfile $t $(echo "$slab_alias" | awk -v t="$t" '$2 == t { printf "%s ", $1 }')"
 done
 slab_ncpu=$(grep -c '^processor' /proc/cpuinfo)
 

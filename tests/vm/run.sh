@@ -8,10 +8,22 @@
 # using all of adprof's 255 entries; two make a dump of several parts). One boot runs every test; TAP comes
 # back on the serial console.
 #
-# Usage: tests/vm/run.sh [--demo] [--only PATTERN] [--tap FILE] [--results DIR]
+# With --debug SERIES it boots the debug kernel instead (lockdep, KASAN,
+# UBSAN, kmemleak, debug objects: scripts/debug-kernel.sh) with the module
+# and the KUnit suites built against it (debug-kernel.sh --module, --kunit),
+# and the verdict also fails on a kmemleak report or on a check that
+# switched itself off.
+#
+# Usage: tests/vm/run.sh [--debug SERIES] [--machine MACHINE] [--skip TESTS]
+#                        [--demo] [--only PATTERN] [--tap FILE] [--results DIR]
+#   --machine  pc (default), q35-intel (-device intel-iommu, intel_iommu=on)
+#              or q35-amd (-device amd-iommu)
+#   --skip     tests/guest/ scripts left out, e.g. "90-fuzz 95-dkms"
 # A test may print a file between "# FILE-BEGIN NAME" and "# FILE-END"
 # (each line behind "# "); it is saved as DIR/NAME (default $vm/results).
-# Env:   KVER, VM_TIMEOUT (s, default 900), VM_SMP (default 2)
+# Env:   KVER, VM_TIMEOUT (s, default 900; 1800 with --debug), VM_SMP
+#        (default 2), VM_MEM (MiB, default 1024), VM_APPEND (more kernel
+#        arguments), VM_QEMU_ARGS (more QEMU arguments, e.g. -s for gdb)
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/common.sh"
 
@@ -19,8 +31,14 @@ mode=tests
 only=
 tap=
 results=
+debug=
+machine=pc
+skip=
 while [ $# -gt 0 ]; do
 	case $1 in
+	--debug) debug=$2; shift ;;
+	--machine) machine=$2; shift ;;
+	--skip) skip=${2//,/ }; shift ;;
 	--demo) mode=demo ;;
 	--only) only=$2; shift ;;
 	--tap) tap=$2; shift ;;
@@ -30,19 +48,43 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-KVER=${KVER:-$("$ADPROF_TOP/scripts/kdir.sh" --kver "$("$ADPROF_TOP/scripts/kdir.sh" 2>/dev/null)")}
-kernel=/boot/vmlinuz-$KVER
-mods=/lib/modules/$KVER
-ko=$ADPROF_TOP/kernel/adprof.ko
+# The machine: intel-iommu must come before any other PCI device.
+case $machine in
+pc) qmachine=(-machine pc) ;;
+q35-intel) qmachine=(-machine q35 -device intel-iommu) ;;
+q35-amd) qmachine=(-machine q35 -device amd-iommu) ;;
+*) die "unknown machine $machine (pc, q35-intel, q35-amd)" ;;
+esac
+
+kunit_ko=
+if [ -n "$debug" ]; then
+	# No modules: what the guest needs is built in.
+	kdir=$("$ADPROF_TOP/scripts/debug-kernel.sh" --kdir "$debug")
+	kernel=$kdir/arch/x86/boot/bzImage
+	KVER=$(cat "$kdir/include/config/kernel.release")
+	mods=
+	ko=$ADPROF_BUILD/debug-$debug/mod/kernel/adprof.ko
+	kunit_ko=$ADPROF_BUILD/debug-$debug/kunit/adprof_kunit.ko
+	[ -f "$ko" ] || die "$ko missing (scripts/debug-kernel.sh --module $debug)"
+	[ -f "$kunit_ko" ] || die "$kunit_ko missing (scripts/debug-kernel.sh --kunit $debug)"
+	# DKMS builds for Debian's kernels only.
+	skip="$skip 95-dkms"
+else
+	KVER=${KVER:-$("$ADPROF_TOP/scripts/kdir.sh" --kver "$("$ADPROF_TOP/scripts/kdir.sh" 2>/dev/null)")}
+	kernel=/boot/vmlinuz-$KVER
+	mods=/lib/modules/$KVER
+	ko=$ADPROF_TOP/kernel/adprof.ko
+	[ -f "$ko" ] || die "$ko missing (make)"
+fi
 ctl=${ADPROF_CTL:-$ADPROF_TOP/userspace/adprofctl.static}
 [ -r "$kernel" ] || die "$kernel missing (make deps)"
-[ -f "$ko" ] || die "$ko missing (make)"
 [ -x "$ctl" ] || die "$ctl missing (make -C userspace adprofctl.static)"
 modinfo -F vermagic "$ko" | grep -q "^$KVER " || die "$ko was not built for $KVER"
 
 make -s -C "$ADPROF_TOP/tests/tools" OUT="$ADPROF_BUILD/guest-bin" || die "building tests/tools failed"
 
 vm=$ADPROF_BUILD/vm-$KVER
+[ "$machine" = pc ] || vm=$vm-$machine
 root=$vm/root
 rm -rf "$root"
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,usr,lib64,lib/modules,host,tests,demo,root}
@@ -52,15 +94,21 @@ file -b "$root/bin/busybox" 2>/dev/null | grep -q 'statically' ||
 	ldd "$root/bin/busybox" 2>&1 | grep -q 'not a dynamic' || die "/bin/busybox is not static (busybox-static)"
 install -m 755 "$ADPROF_TOP/tests/vm/init" "$root/init"
 install -m 644 "$ko" "$root/adprof.ko"
+[ -z "$kunit_ko" ] || install -m 644 "$kunit_ko" "$root/adprof_kunit.ko"
 # The DKMS-built module at DKMS's place, for tests/guest/95-dkms.sh; made
 # (again) by scripts/dkms.sh when that test runs and it is missing or was
 # built from other sources than $ko.
 dk=$ADPROF_BUILD/dkms/adprof-$KVER.ko
-case 95-dkms in
-*"$only"*)
-	[ -f "$dk" ] && [ "$(modinfo -F srcversion "$dk")" = "$(modinfo -F srcversion "$ko")" ] ||
-		KVER=$KVER "$ADPROF_TOP/scripts/dkms.sh" --tap "$ADPROF_BUILD/dkms/run.tap" ||
-		log "scripts/dkms.sh failed: $ADPROF_BUILD/dkms/run.tap"
+case " $skip " in
+*" 95-dkms "*) ;;
+*)
+	case 95-dkms in
+	*"$only"*)
+		[ -f "$dk" ] && [ "$(modinfo -F srcversion "$dk")" = "$(modinfo -F srcversion "$ko")" ] ||
+			KVER=$KVER "$ADPROF_TOP/scripts/dkms.sh" --tap "$ADPROF_BUILD/dkms/run.tap" ||
+			log "scripts/dkms.sh failed: $ADPROF_BUILD/dkms/run.tap"
+		;;
+	esac
 	;;
 esac
 if [ -f "$dk" ]; then
@@ -69,6 +117,7 @@ if [ -f "$dk" ]; then
 fi
 install -m 755 "$ctl" "$root/bin/adprofctl"
 for f in "$ADPROF_TOP"/tests/guest/*.sh "$ADPROF_TOP"/tests/guest/*.py; do
+	case " $skip " in *" $(basename "$f" .sh) "*) continue ;; esac
 	[ -f "$f" ] && install -m 755 "$f" "$root/tests/"
 done
 mkdir -p "$root/specs"
@@ -89,29 +138,32 @@ ln -sfn /usr/lib64/ld-linux-x86-64.so.2 "$root/lib64/ld-linux-x86-64.so.2"
 ln -sfn /usr/lib/x86_64-linux-gnu "$root/lib/x86_64-linux-gnu"
 
 # The host modules the guest may load (9p for the host root, virtio_pci),
-# with modules.dep so busybox modprobe resolves their dependencies.
+# with modules.dep so busybox modprobe resolves their dependencies. The
+# debug kernel has them built in.
 mkdir -p "$root/lib/modules/$KVER"
-cp "$mods"/modules.dep "$mods"/modules.alias "$mods"/modules.builtin "$root/lib/modules/$KVER/" 2>/dev/null || true
-for m in kernel/fs/9p/9p.ko kernel/net/9p/9pnet_virtio.ko kernel/drivers/virtio/virtio_pci.ko; do
-	# 6.12's modules.dep names them .ko.xz: match, then strip, the suffix.
-	for dep in $m $(grep -E "^$m(\.xz|\.zst)?:" "$mods/modules.dep" | cut -d: -f2 |
-			sed 's/\.ko\.\(xz\|zst\)/.ko/g'); do
-		for c in "$mods/$dep" "$mods/$dep.xz" "$mods/$dep.zst"; do
-			[ -f "$c" ] || continue
-			mkdir -p "$root/lib/modules/$KVER/$(dirname "$dep")"
-			case $c in
-			*.xz) xz -dc "$c" >"$root/lib/modules/$KVER/$dep" ;;
-			*.zst) zstd -qdc "$c" >"$root/lib/modules/$KVER/$dep" ;;
-			*) cp "$c" "$root/lib/modules/$KVER/$dep" ;;
-			esac
+if [ -n "$mods" ]; then
+	cp "$mods"/modules.dep "$mods"/modules.alias "$mods"/modules.builtin "$root/lib/modules/$KVER/" 2>/dev/null || true
+	for m in kernel/fs/9p/9p.ko kernel/net/9p/9pnet_virtio.ko kernel/drivers/virtio/virtio_pci.ko; do
+		# 6.12's modules.dep names them .ko.xz: match, then strip, the suffix.
+		for dep in $m $(grep -E "^$m(\.xz|\.zst)?:" "$mods/modules.dep" | cut -d: -f2 |
+				sed 's/\.ko\.\(xz\|zst\)/.ko/g'); do
+			for c in "$mods/$dep" "$mods/$dep.xz" "$mods/$dep.zst"; do
+				[ -f "$c" ] || continue
+				mkdir -p "$root/lib/modules/$KVER/$(dirname "$dep")"
+				case $c in
+				*.xz) xz -dc "$c" >"$root/lib/modules/$KVER/$dep" ;;
+				*.zst) zstd -qdc "$c" >"$root/lib/modules/$KVER/$dep" ;;
+				*) cp "$c" "$root/lib/modules/$KVER/$dep" ;;
+				esac
+			done
 		done
 	done
-done
-sed -i 's/\.ko\.\(xz\|zst\)/.ko/g' "$root/lib/modules/$KVER/modules.dep"
+	sed -i 's/\.ko\.\(xz\|zst\)/.ko/g' "$root/lib/modules/$KVER/modules.dep"
+fi
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$vm/initramfs.gz"
 
-timeout_s=${VM_TIMEOUT:-900}
+timeout_s=${VM_TIMEOUT:-$([ -n "$debug" ] && echo 1800 || echo 900)}
 log=$vm/console.log
 append="console=ttyS0 quiet loglevel=4 panic_on_warn=1 panic=-1 oops=panic"
 append+=" softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=60"
@@ -119,18 +171,23 @@ append+=" softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=60"
 # is freed, and debug caches have no per-CPU slabs, so /proc/slabinfo counts
 # them exactly (the leak check of 80-stress.sh).
 append+=" slub_debug=Z,kmalloc-*"
-append+=" adprof.run=$mode${only:+ adprof.only=$only} ${VM_APPEND:-}"
-log "booting $KVER under QEMU/TCG (timeout ${timeout_s}s, log $log)"
+[ "$machine" != q35-intel ] || append+=" intel_iommu=on"
+append+=" adprof.run=$mode${only:+ adprof.only=$only}"
+# A hung test dumps where its tasks wait before QEMU is killed (init).
+[ "$timeout_s" -le 120 ] || append+=" adprof.test_timeout=$((timeout_s - 60))"
+append+=" ${VM_APPEND:-}"
+log "booting $KVER on $machine under QEMU/TCG (timeout ${timeout_s}s, log $log)"
 start=$(date +%s)
 set +e
 timeout --foreground "$timeout_s" qemu-system-x86_64 \
-	-machine pc -cpu max -smp "${VM_SMP:-2}" -m 1024 \
+	"${qmachine[@]}" -cpu max -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}" \
 	-nographic -no-reboot -monitor none -serial stdio -nic none \
 	-kernel "$kernel" -initrd "$vm/initramfs.gz" -append "$append" \
 	-device edu -device virtio-rng-pci,vectors=4 \
 	-device virtio-serial-pci,vectors=256 -device virtio-serial-pci,vectors=256 \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	</dev/null 2>&1 | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$log" |
+	${VM_QEMU_ARGS:-} \
+	</dev/null 2>&1 | sed -u 's/\r//g; s/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$log" |
 	if [ "$mode" = demo ]; then sed -un '/ADPROF-BEGIN$/,/^ADPROF-DMESG-BEGIN/p' | grep --line-buffered -v 'ADPROF-'; else cat >/dev/null; fi
 qrc=${PIPESTATUS[0]}
 set -e
@@ -164,12 +221,39 @@ out=${tap:-$vm/results.tap}
 	else
 		echo "not ok - vm: guest did not finish (timeout ${timeout_s}s, qemu exit $qrc)"
 	fi
-	bad=$(grep -nE 'WARNING:|BUG:|BUG [^ ]+ \((Not t|T)ainted\)|Oops|Call Trace|soft lockup|hard LOCKUP|blocked for more than|Kernel panic|kernel BUG|UBSAN:|KASAN:|general protection fault' "$log" || true)
+	# Besides oopses and warnings, the reports of the debug kernel's
+	# checks, some of which are not WARN()s: lockdep, KASAN, UBSAN,
+	# debug objects, DEBUG_LIST, kmemleak giving up.
+	bad=$(grep -nE 'WARNING:|BUG:|BUG [^ ]+ \((Not t|T)ainted\)|Oops|Call Trace|soft lockup|hard LOCKUP|blocked for more than|Kernel panic|kernel BUG|UBSAN:|KASAN:|general protection fault|ODEBUG: .*object type|ODEBUG disabled|possible circular|possible recursive|inconsistent lock|suspicious RCU usage|sleeping function called from invalid context|bad unlock balance|held lock freed|lock held when returning|lock held at task exit|non-static key|DEBUG_LOCKS_WARN_ON|list_(add|del) corruption|kmemleak: (Kernel memory leak detector disabled|Cannot allocate|Memory pool empty)' "$log" || true)
 	if [ -n "$bad" ]; then
 		echo "not ok - vm: guest kernel log has warnings"
 		echo "$bad" | head -20 | sed 's/^/# /'
 	else
 		echo "ok - vm: guest kernel log clean"
+	fi
+	# The debug kernel: kmemleak's scan after the last test (tests/vm/init),
+	# and every check still on at the end.
+	if [ -n "$debug" ] && [ "$mode" != demo ]; then
+		leaks=$(sed -n '/^ADPROF-KMEMLEAK-BEGIN$/,/^ADPROF-KMEMLEAK-END$/p' "$log" | sed '1d;$d')
+		if ! grep -q '^ADPROF-KMEMLEAK-END$' "$log"; then
+			echo "not ok - vm: kmemleak scanned after the last test"
+			grep 'ADPROF-KMEMLEAK-OFF' "$log" | sed 's/^/# /'
+		elif echo "$leaks" | grep -q '^unreferenced object'; then
+			echo "not ok - vm: kmemleak: $(echo "$leaks" | grep -c '^unreferenced object') unreferenced objects after the last test"
+			echo "$leaks" | head -60 | sed 's/^/# /'
+		else
+			echo "ok - vm: kmemleak: no unreferenced object after the last test"
+		fi
+		off=
+		grep -q 'KernelAddressSanitizer initialized' "$log" || off+=" KASAN"
+		grep -qE '^ADPROF-LOCKDEP +debug_locks: +1$' "$log" || off+=" lockdep"
+		grep -q 'kmemleak: Kernel memory leak detector initialized' "$log" || off+=" kmemleak"
+		grep -qE '^ADPROF-ODEBUG warnings :0 pool_used :[1-9]' "$log" || off+=" debug-objects"
+		if [ -z "$off" ]; then
+			echo "ok - vm: KASAN, lockdep, kmemleak and debug objects on to the end"
+		else
+			echo "not ok - vm: debug checks off:$off"
+		fi
 	fi
 } >"$out"
 grep -q '^not ok' "$out" && exit 1

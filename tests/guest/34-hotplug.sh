@@ -1,0 +1,84 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# CPU hotplug during a streamed session: CPU 1 goes offline a second into
+# it and comes back a second later. The session goes on, the other CPUs
+# keep sampling to the end, and every sample is still accounted for:
+# streamed, or lost and counted. Runs on however many vCPUs the guest has
+# (make check boots it with 2 and with 4).
+. /tests/lib.sh
+
+NCPU=$(nproc)
+P=/tmp/hotplug.$$
+mkdir -p $P
+ONL=/sys/devices/system/cpu/cpu1/online
+HZ=1000
+SECS=4
+
+val() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
+running() { adprofctl info | grep -q '^running yes'; }
+
+check "insmod adprof.ko" load
+check "$NCPU CPUs, CPU 1 can go offline" test "$NCPU" -ge 2 -a -w $ONL
+
+spin -t "$NCPU" $((SECS + 1)) >/dev/null &
+sp=$!
+profsub run -F $HZ -d $SECS >$P/hp.out 2>&1 &
+ps=$!
+sleep 1
+check "CPU 1 offline during the session" sh -c "echo 0 > $ONL"
+sleep 1
+check "the session still runs with CPU 1 offline" running
+check "CPU 1 back online" sh -c "echo 1 > $ONL"
+check "profsub's session ran to its end" wait $ps
+wait $sp
+diag $P/hp.out
+adprofctl stat >$P/hp.stat
+diag $P/hp.stat
+
+# Each CPU other than 1 sampled all along: at least half of its
+# SECS x HZ (TCG delivers 2-4k timer interrupts a second per CPU).
+for c in $(seq 0 $((NCPU - 1))); do
+	[ "$c" = 1 ] && continue
+	n=$(val cpu$c $P/hp.out)
+	check "CPU $c sampled through the hotplug ($n of $((SECS * HZ)))" \
+		test "${n:-0}" -ge $((SECS * HZ / 2))
+done
+# CPU 1 was sampled before it went offline, and stopped for the rest of
+# the session (Documentation/adprof.rst, "CPUs").
+n1=$(val cpu1 $P/hp.out)
+check "CPU 1 sampled before it went offline ($n1)" test "${n1:-0}" -gt 0
+check "CPU 1 sampled less than CPU 0 ($n1 < $(val cpu0 $P/hp.out))" \
+	test "${n1:-0}" -lt "$(val cpu0 $P/hp.out)"
+
+lost=$(val lost $P/hp.out)
+ovf=$(val overflow $P/hp.stat)
+drop=$(val dropbuf_sample $P/hp.stat)
+err=$(val stream_error_samples $P/hp.stat)
+check "no sequence gap ($(val gaps $P/hp.out))" test "$(val gaps $P/hp.out)" = 0
+check "stream LOST $lost = overflow $ovf + dropbuf_sample $drop + error $err" \
+	test "$lost" = $((ovf + drop + err))
+check "stream_samples = sample ($(val stream_samples $P/hp.stat))" \
+	test "$(val stream_samples $P/hp.stat)" = "$(val sample $P/hp.stat)"
+check "records received = stream_samples ($(val records $P/hp.out))" \
+	test "$(val records $P/hp.out)" = "$(val stream_samples $P/hp.stat)"
+check "nothing left on the list" test "$(val onlist_sample $P/hp.stat)" = 0
+
+# And again while nobody listens: a detached session across the hotplug,
+# stopped and streamed afterwards, still accounts for every record.
+check "clear" adprofctl clear
+check "start detached" adprofctl start --detach -F $HZ
+check "CPU 1 offline" sh -c "echo 0 > $ONL"
+sleep 1
+check "CPU 1 online" sh -c "echo 1 > $ONL"
+profsub listen -d 3 >$P/hp2.out 2>&1 &
+li=$!
+sleep 1
+check "stop" adprofctl stop
+wait $li
+adprofctl stat >$P/hp2.stat
+check "detached: records received = stream_samples ($(val records $P/hp2.out))" \
+	test "$(val records $P/hp2.out)" = "$(val stream_samples $P/hp2.stat)"
+check "detached: every listed record streamed" \
+	test "$(val sample $P/hp2.stat)" = "$(val stream_samples $P/hp2.stat)"
+check "rmmod" unload
+rm -rf $P
