@@ -123,18 +123,22 @@ run_none() {	# rep calls
 	echo "BENCH run tool=none rate=0 rep=$1 calls=$2 label=$1-none-$2"
 }
 
-run_adprof() {	# rep rate calls [-g]
-	g=$4
-	l=$1-adprof$g-$2
+# adprof-tick: the same with the module's prof_tick_ms at 1000 (100 by
+# default): what the work done per tick and per message costs.
+run_adprof() {	# rep rate calls [-g] [-tick]
+	g=$4 v=$5
+	l=$1-adprof$g$v-$2
+	[ "$v" = -tick ] && echo 1000 >/sys/module/adprof/parameters/prof_tick_ms
 	window "$l" quiet adprofctl record -F "$2" $g ${g:+${depth:+--depth $depth}} \
 		-o /tmp/a.data -- sh /tmp/win.sh "$l" "$3"
 	rc=$?
+	echo 100 >/sys/module/adprof/parameters/prof_tick_ms
 	# "adprofctl: record: N samples, C comm records in M messages ...; lost L, sequence gaps G, socket overruns O"
 	set -- "$1" "$2" "$3" $(sed -n 's/.*record: \([0-9]*\) samples, \([0-9]*\) comm records in \([0-9]*\) messages.*lost \([0-9]*\), sequence gaps \([0-9]*\), socket overruns \([0-9]*\).*/\1 \2 \3 \4 \5 \6/p' /tmp/err)
 	w=$(recwin /tmp/a.data "$(mtime "$l.start")" "$(mtime "$l.work")" ${g:+/tmp/stacks} | tr '\n' ' ' |
 	    awk '{ for (i = 1; i < NF; i += 2) printf "w_%s=%s ", $i, $(i + 1) }')
 	[ -n "$g" ] && w="$w $(stackst)"
-	echo "BENCH run tool=adprof$g rate=$2 rep=$1 calls=$3 label=$l rc=$rc samples=${4:-0} comm=${5:-0} msgs=${6:-0} lost=${7:-0} gaps=${8:-0} overruns=${9:-0} $w"
+	echo "BENCH run tool=adprof$g$v rate=$2 rep=$1 calls=$3 label=$l rc=$rc samples=${4:-0} comm=${5:-0} msgs=${6:-0} lost=${7:-0} gaps=${8:-0} overruns=${9:-0} $w"
 	[ $rc = 0 ] || sed 's/^/BENCH error adprof /' /tmp/err | head -3
 }
 
@@ -323,6 +327,7 @@ if [ "$stacks" = 1 ]; then
 	configs="$configs adprof-g:1000 perf-g:1000 bpftrace-g:1000"
 	[ "$parts" = 1 ] && configs="$configs kernel-g:1000 sink-g:1000"
 fi
+[ "$parts" = 1 ] && configs="$configs adprof-tick:1000"
 nconf=$(echo $configs | wc -w)
 r=1
 while [ "$r" -le "$reps" ]; do
@@ -335,6 +340,7 @@ while [ "$r" -le "$reps" ]; do
 		none) run_none $r "$n" ;;
 		adprof|perf) run_$tool $r "$rate" "$n" ;;
 		adprof-g|perf-g) run_${tool%-g} $r "$rate" "$n" -g ;;
+		adprof-tick) run_adprof $r "$rate" "$n" "" -tick ;;
 		bpftrace|floor|bpftrace-g) run_bpftrace $r "$rate" "$n" $tool ;;
 		kernel|sink|kernel-g|sink-g) run_part $r "$rate" "$n" $tool ;;
 		esac
