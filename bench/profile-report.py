@@ -24,6 +24,7 @@ Writes profile.txt, profile.json and adprof-cost.md into RESULTS_DIR.
 """
 import base64
 import bisect
+import collections
 import gzip
 import json
 import statistics
@@ -107,14 +108,94 @@ def symbolizer(b64):
     return name
 
 
+def hot_addrs(plug):
+    """Instructions counted per hot block start, over all windows."""
+    c = collections.Counter()
+    for line in open(plug):
+        w = line.split()
+        if len(w) == 3 and w[0] == "hot" and w[1] != "other":
+            c[int(w[1], 16)] += int(w[2])
+    return c
+
+
+def borrowed_symbolizer(syms_log, plug, ko):
+    """Names for a boot that printed no symbols (cut short), from another
+    boot of the same kernel: its KALLSYMS and hot blocks give the KASLR
+    shift (the block starts of both boots differ by one multiple of 2 MiB),
+    and the module's own symbols (objdump -t of the same adprof.ko) its
+    load address (hot blocks that start a function agree on one page)."""
+    b64, on = [], False
+    for line in open(syms_log, errors="replace"):
+        if line.startswith("KALLSYMS-BEGIN"):
+            on = True
+        elif line.startswith("KALLSYMS-END"):
+            break
+        elif on:
+            b64.append(line.strip())
+    syms = []
+    for line in gzip.decompress(base64.b64decode("".join(b64))).decode().splitlines():
+        w = line.split()
+        if len(w) == 3:	# kernel text only: modules differ between boots
+            syms.append((int(w[0], 16), w[2]))
+    syms.sort()
+    addrs = [a for a, _ in syms]
+    kern = lambda a: 0xffffffff80000000 <= a < 0xffffffffc0000000
+    theirs = {a for a in hot_addrs(syms_log + ".insn") if kern(a)}
+    mine = hot_addrs(plug)
+    votes = collections.Counter()
+    for a, _ in [x for x in mine.most_common() if kern(x[0])][:300]:
+        for b in theirs:
+            if (b - a) % 0x200000 == 0:
+                votes[b - a] += 1
+    shift = votes.most_common(1)[0][0] if votes else 0
+    mods, base = [], None
+    if ko:
+        import subprocess
+        for line in subprocess.run(["objdump", "-t", ko], capture_output=True,
+                                   text=True).stdout.splitlines():
+            w = line.split()
+            if len(w) >= 6 and w[-3] == ".text" and "F" in w[1:-3]:
+                mods.append((int(w[0], 16), int(w[-2], 16), w[-1]))
+        mods.sort()
+        mv = collections.Counter()
+        starts = [o for o, _, _ in mods]
+        for a, _ in [x for x in mine.most_common() if x[0] >= 0xffffffffc0000000][:300]:
+            for o in starts:
+                if (a - o) % 4096 == 0:
+                    mv[a - o] += 1
+        if mv and mv.most_common(1)[0][1] >= 5:
+            base = mv.most_common(1)[0][0]
+    mstarts = [o for o, _, _ in mods]
+
+    def name(v):
+        if v < 0x800000000000:
+            return "[user]"
+        if v >= 0xffffffffc0000000:
+            if base is not None:
+                i = bisect.bisect_right(mstarts, v - base) - 1
+                if i >= 0 and v - base < mods[i][0] + mods[i][1]:
+                    return mods[i][2] + " [adprof]"
+            return "[modules, BPF JIT]"
+        i = bisect.bisect_right(addrs, v + shift) - 1
+        return syms[i][1] if i >= 0 else "[?]"
+    return name, shift, base
+
+
 def main():
     log, plug, outdir, load = sys.argv[1:5]
+    # A boot cut short printed no symbols: borrow them (see above).
+    syms_from = sys.argv[5] if len(sys.argv) > 5 else None
+    ko = sys.argv[6] if len(sys.argv) > 6 else None
 
     marks, runs, info, diag, errors = [], [], {}, [], []
     begun = False
     syms_b64 = None
+    done = False
     for line in open(log, errors="replace"):
         w = line.split()
+        if not line.endswith("\n"):	# a boot cut short, mid-line
+            break
+        done = done or line.startswith("BENCH done")
         if line.startswith("ADPROF-BEGIN"):
             begun = True
         if line.startswith("KALLSYMS-BEGIN"):
@@ -147,6 +228,10 @@ def main():
             hot.append({})
         elif w and w[0] == "hot" and hot:
             hot[-1][w[1]] = int(w[2])
+    # Cut short, the console's copy lags the plugin's file: the rounds
+    # both have are whole (the runs missing a mark are left out below).
+    if not done and len(counts) > len(marks):
+        counts, hot = counts[:len(marks)], hot[:len(marks)]
     if len(counts) != len(marks):
         die("%d markers counted by the plugin, %d INSNMARK lines on the console"
             % (len(counts), len(marks)))
@@ -154,6 +239,11 @@ def main():
     for (label, t), (tot, user, kern, rep), h in zip(marks, counts, hot):
         at[label] = {"insns": tot, "user": user, "kernel": kern, "rep": rep, "t": t, "hot": h}
     funcs = symbolizer(syms_b64) if isinstance(syms_b64, str) else None
+    borrowed = None
+    if not funcs and syms_from:
+        funcs, shift, base = borrowed_symbolizer(syms_from, plug, ko)
+        borrowed = {"from": syms_from, "kaslr_shift": hex(shift),
+                    "module_base": hex(base) if base is not None else None}
 
     def seg(label, a, b):
         if label + "." + a not in at or label + "." + b not in at:
@@ -469,7 +559,11 @@ def main():
             if len(cols) > 1:
                 by_func.append({"rate_hz": rate, "stacks": bool(g), "per_sample": cols})
 
-    res = {"guest": {"ncpu": ncpu, "reps": info.get("reps"), "calls": calls,
+    rounds = info.get("round", 0)	# the last "round=N done"
+    res = {"guest": {"ncpu": ncpu, "reps": info.get("reps") if done else
+                     "%s of %s" % (rounds, info.get("reps")),
+                     "cut_short": not done,
+                     "calls": calls,
                      "perf": info.get("perf"), "bpftrace": info.get("bpftrace"),
                      "max_rate_hz": maxr, "sweep": info.get("sweep"),
                      "perf_event_max_sample_rate": info.get("max_sample_rate")},
@@ -477,7 +571,7 @@ def main():
            "counter_check": loops, "bare_window_user_insns": user_fixed,
            "background": background, "baseline": base,
            "bpf_stats_per_run": bpf_stats, "bpf_stats_calibration": stats,
-           "table": rows, "ratios": ratios, "stop_growth": deferred, "by_function": by_func, "sweep": sweep, "calibration": cal, "breakdown": parts,
+           "symbols_borrowed": borrowed, "table": rows, "ratios": ratios, "stop_growth": deferred, "by_function": by_func, "sweep": sweep, "calibration": cal, "breakdown": parts,
            "errors": errors, "runs": runs}
     json.dump(res, open(outdir + "/profile.json", "w"), indent=1)
     write_txt(outdir + "/profile.txt", res)
@@ -504,6 +598,9 @@ def write_txt(path, res):
           % (g["ncpu"], g["calls"], g["reps"]))
         p("perf: %s; bpftrace: %s; host load at the end: %s"
           % (g["perf"], g["bpftrace"], res["host_load_at_end"]))
+        if g.get("cut_short"):
+            p("The boot was cut short after %s whole rounds; the runs of the next round" % g["reps"])
+            p("that have all their marks are included.")
         p("")
         p("Cost per sample = (instructions during the workload with the tool - without it,")
         p("both corrected for background) / samples the tool took during the workload;")
@@ -756,6 +853,11 @@ def write_md(path, res):
                         top = sorted(bf["per_sample"][t].items(), key=lambda x: -x[1])[:14]
                         names |= {n for n, v in top if v >= 10}
                 names = sorted(names, key=lambda n: -bf["per_sample"].get("adprof", {}).get(n, 0))
+                sb = res.get("symbols_borrowed")
+                if sb:
+                    p("(This boot printed no symbols: names from %s's, shifted by %s for" % (sb["from"], sb["kaslr_shift"]))
+                    p("KASLR; adprof's own from kernel/adprof.ko, loaded at %s.)" % sb["module_base"])
+                    p("")
                 p("By function (hot blocks of the plugin, instructions per sample above the")
                 p("bare workload's, median over rounds; columns: the floor, the three")
                 p("configurations, and perf and bpftrace for comparison):")
