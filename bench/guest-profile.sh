@@ -8,15 +8,19 @@
 # exited. All INSNMARK lines reach the console in the order executed, for
 # the host to pair with the plugin's markers; one "BENCH key=value ..."
 # line per run gives the samples each tool took inside the workload
-# (w_inside) and whatever else it reported.
+# (w_inside) and whatever else it reported; runs with call stacks also
+# what the stacks held (st_*: stackstat of the workload's call chain).
 #
 # Kernel command line: adprof.bench_reps=N adprof.bench_calls=C
 #   adprof.bench_rates=R1,R2,... (the sweep) adprof.bench_max=HZ (skip the
 #   sweep) adprof.bench_parts=0 (no adprof cost breakdown)
 #   adprof.bench_syms=1 (print the kernel's text symbols at the end, for
 #   the plugin's hot blocks: gzip and base64 between KALLSYMS- lines)
+#   adprof.bench_stacks=0 (no runs with call stacks)
+#   adprof.bench_depth=N (adprofctl record --depth N; default none: 127)
 
 reps=9 calls=400 rates=1000,2000,5000,10000,20000,50000,100000 max= parts=1 syms=0
+stacks=1 depth=
 for a in $(cat /proc/cmdline); do
 	case $a in
 	adprof.bench_reps=*) reps=${a#*=} ;;
@@ -25,6 +29,8 @@ for a in $(cat /proc/cmdline); do
 	adprof.bench_max=*) max=${a#*=} ;;
 	adprof.bench_parts=*) parts=${a#*=} ;;
 	adprof.bench_syms=*) syms=${a#*=} ;;
+	adprof.bench_stacks=*) stacks=${a#*=} ;;
+	adprof.bench_depth=*) depth=${a#*=} ;;
 	esac
 done
 rates=$(echo "$rates" | tr , ' ')
@@ -54,11 +60,21 @@ sysctl -qw kernel.bpf_stats_enabled=1
 # windows, not the profiler's doing. Only regions that ask get THP here.
 echo madvise >/sys/kernel/mm/transparent_hugepage/enabled
 echo "BENCH info ncpu=$NCPU reps=$reps calls=$calls parts=$parts" \
-	"max_sample_rate=$(sysctl -n kernel.perf_event_max_sample_rate)"
+	"max_sample_rate=$(sysctl -n kernel.perf_event_max_sample_rate)" \
+	"stacks=$stacks perf_event_max_stack=$(sysctl -n kernel.perf_event_max_stack)"
 insmod /adprof.ko || { echo "BENCH info error=insmod"; exit 0; }
 
 # quiet CMD...: CMD with its output in /tmp/out, its errors in /tmp/err.
 quiet() { "$@" >/tmp/out 2>/tmp/err; }
+
+# The call stacks a tool recorded, as stackstat's lines in /tmp/stacks:
+# how many samples had the workload's chain (bench/spinfix.syms, from the
+# host's nm), and their median length. stackst prints "st_KEY=VALUE ...".
+chain=bench_spin_hot,spin_level3,spin_level2,spin_level1,spin_thread
+stackst() {
+	stackstat /bench/spinfix.syms $chain </tmp/stacks |
+		awk '{ printf "st_%s=%s ", $1, $2 }'
+}
 val() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
 mtime() { awk -v l="$1" '$1 == "INSNMARK" && $2 == l { print $3; exit }' /tmp/marks; }
 
@@ -107,55 +123,100 @@ run_none() {	# rep calls
 	echo "BENCH run tool=none rate=0 rep=$1 calls=$2 label=$1-none-$2"
 }
 
-run_adprof() {	# rep rate calls
-	l=$1-adprof-$2
-	window "$l" quiet adprofctl record -F "$2" -o /tmp/a.data -- sh /tmp/win.sh "$l" "$3"
+# adprof-tick: the same with the module's prof_tick_ms at 1000 (100 by
+# default): what the work done per tick and per message costs.
+run_adprof() {	# rep rate calls [-g] [-tick]
+	g=$4 v=$5
+	l=$1-adprof$g$v-$2
+	[ "$v" = -tick ] && echo 1000 >/sys/module/adprof/parameters/prof_tick_ms
+	window "$l" quiet adprofctl record -F "$2" $g ${g:+${depth:+--depth $depth}} \
+		-o /tmp/a.data -- sh /tmp/win.sh "$l" "$3"
 	rc=$?
+	echo 100 >/sys/module/adprof/parameters/prof_tick_ms
 	# "adprofctl: record: N samples, C comm records in M messages ...; lost L, sequence gaps G, socket overruns O"
 	set -- "$1" "$2" "$3" $(sed -n 's/.*record: \([0-9]*\) samples, \([0-9]*\) comm records in \([0-9]*\) messages.*lost \([0-9]*\), sequence gaps \([0-9]*\), socket overruns \([0-9]*\).*/\1 \2 \3 \4 \5 \6/p' /tmp/err)
-	w=$(recwin /tmp/a.data "$(mtime "$l.start")" "$(mtime "$l.work")" | tr '\n' ' ' |
+	w=$(recwin /tmp/a.data "$(mtime "$l.start")" "$(mtime "$l.work")" ${g:+/tmp/stacks} | tr '\n' ' ' |
 	    awk '{ for (i = 1; i < NF; i += 2) printf "w_%s=%s ", $i, $(i + 1) }')
-	echo "BENCH run tool=adprof rate=$2 rep=$1 calls=$3 label=$l rc=$rc samples=${4:-0} comm=${5:-0} msgs=${6:-0} lost=${7:-0} gaps=${8:-0} overruns=${9:-0} $w"
+	[ -n "$g" ] && w="$w $(stackst)"
+	echo "BENCH run tool=adprof$g$v rate=$2 rep=$1 calls=$3 label=$l rc=$rc samples=${4:-0} comm=${5:-0} msgs=${6:-0} lost=${7:-0} gaps=${8:-0} overruns=${9:-0} $w"
 	[ $rc = 0 ] || sed 's/^/BENCH error adprof /' /tmp/err | head -3
 }
 
 # perf: the samples inside the workload are those between the exec of the
 # two insnmark processes around it, in perf's own clock.
-run_perf() {	# rep rate calls
+# With -g (frame pointers, perf's default), perf script's callchains of
+# the samples inside give /tmp/stacks: a sample is a line "comm time:",
+# then a line "ADDR SYM" per frame, the sample's own pc first; kernel
+# addresses are printed whole, user ones relative to their map, so the
+# frames go by name.
+run_perf() {	# rep rate calls [-g]
 	[ $have_perf = 1 ] || return 0
-	l=$1-perf-$2
+	g=$4
+	l=$1-perf$g-$2
 	rm -f /tmp/p.data
-	window "$l" quiet perf record -e cpu-clock -a -F "$2" -o /tmp/p.data -- sh /tmp/win.sh "$l" "$3"
+	window "$l" quiet perf record -e cpu-clock -a $g -F "$2" -o /tmp/p.data -- sh /tmp/win.sh "$l" "$3"
 	rc=$?
 	samples=$(sed -n 's/.*(\([0-9]*\) samples).*/\1/p' /tmp/err | tail -1)
-	inside=$(perf script -i /tmp/p.data -F time --show-task-events 2>/dev/null | awk '
-		/PERF_RECORD_COMM exec: insnmark/ { m++; next }
-		/PERF_RECORD/ { next }
-		m == 1 { n++ }
-		END { print n + 0 }')
+	st=
+	if [ -n "$g" ]; then
+		perf script -i /tmp/p.data -F comm,time,ip,sym --show-task-events 2>/dev/null | awk '
+			function put() { if (inwin && nf) print 1, nk, fr; nf = 0; nk = 0; fr = "" }
+			/PERF_RECORD_COMM exec: insnmark/ { put(); m++; inwin = 0; next }
+			/PERF_RECORD/ { put(); next }
+			/^[ \t]*$/ { put(); next }
+			/^[ \t]/ { nf++; if (length($1) == 16 && $1 ~ /^ffff/) nk++
+				fr = fr " " ($2 == "" ? "?" : $2); next }
+			{ put(); inwin = (m == 1); if (inwin) n++ }
+			END { put(); print n + 0 >"/tmp/inside" }' >/tmp/stacks
+		inside=$(cat /tmp/inside)
+		st=$(stackst)
+	else
+		inside=$(perf script -i /tmp/p.data -F time --show-task-events 2>/dev/null | awk '
+			/PERF_RECORD_COMM exec: insnmark/ { m++; next }
+			/PERF_RECORD/ { next }
+			m == 1 { n++ }
+			END { print n + 0 }')
+	fi
 	perf report -i /tmp/p.data --stats >/tmp/stats 2>/dev/null
 	lost=$(awk '/LOST(_SAMPLES)? events:/ { n += $3 } END { print n + 0 }' /tmp/stats)
 	thr=$(awk '/ THROTTLE events:/ { n += $3 } END { print n + 0 }' /tmp/stats)
-	echo "BENCH run tool=perf rate=$2 rep=$1 calls=$3 label=$l rc=$rc samples=${samples:-0} w_inside=$inside lost=$lost throttle=$thr bytes=$(stat -c %s /tmp/p.data 2>/dev/null || echo 0)"
+	echo "BENCH run tool=perf$g rate=$2 rep=$1 calls=$3 label=$l rc=$rc samples=${samples:-0} w_inside=$inside lost=$lost throttle=$thr bytes=$(stat -c %s /tmp/p.data 2>/dev/null || echo 0) $st"
 	[ $rc = 0 ] || sed 's/^/BENCH error perf /' /tmp/err | head -3
 }
 
-# bpftrace: a map keyed by (pid, ip), or the floor: a probe that does
-# nothing. Samples inside the workload: the program's run count.
+# bpftrace: a map keyed by (pid, ip), or by (kstack, ustack) with call
+# stacks, or the floor: a probe that does nothing. Samples inside the
+# workload: the program's run count. A stack entry of the map it prints
+# is "@[" KFRAMES "," UFRAMES "]: COUNT", a frame a line, either list
+# possibly empty; user frames are hex addresses (the process has exited
+# when bpftrace prints), kernel frames names. Its stacks are those of the
+# whole run of bpftrace -c (the shell around the workload too), a few
+# more than the window's.
 run_bpftrace() {	# rep rate calls tool
 	[ $have_bt = 1 ] || return 0
 	l=$1-$4-$2
-	if [ "$4" = bpftrace ]; then
-		prog="profile:hz:$2 { @[pid, reg(\"ip\")] = count(); }"
-	else
-		prog="profile:hz:$2 { }"
-	fi
+	case $4 in
+	bpftrace) prog="profile:hz:$2 { @[pid, reg(\"ip\")] = count(); }" ;;
+	bpftrace-g) prog="profile:hz:$2 { @[kstack, ustack] = count(); }" ;;
+	*) prog="profile:hz:$2 { }" ;;
+	esac
 	: >/tmp/runcnt
 	window "$l" quiet bpftrace -e "$prog" -c "/bin/sh /tmp/win.sh $l $3 bpf"
 	rc=$?
-	set -- "$1" "$2" "$3" "$4" $(awk '/^@.*: [0-9]+$/ { n += $NF; k++ } END { print n + 0, k + 0 }' /tmp/out) \
-		$(awk '{ print $2 - $1 }' /tmp/runcnt)
-	echo "BENCH run tool=$4 rate=$2 rep=$1 calls=$3 label=$l rc=$rc samples=$5 keys=$6 w_inside=${7:-0} bytes=$(stat -c %s /tmp/out)"
+	st=
+	if [ "$4" = bpftrace-g ]; then
+		awk '/^@\[/ { in_k = 1; nk = 0; fr = ""; sub(/^@\[/, "") }
+			/^,/ { in_k = 0; sub(/^, */, "") }
+			/^\]: [0-9]+$/ { print $NF, nk, fr; n += $NF; k++; next }
+			/^    / { fr = fr " " $1; if (in_k) nk++ }
+			END { print n + 0, k + 0 >"/tmp/keys" }' /tmp/out >/tmp/stacks
+		st="$(stackst) st_errors=$(grep -c 'failed to look up stack id' /tmp/err)"
+		set -- "$1" "$2" "$3" "$4" $(cat /tmp/keys) $(awk '{ print $2 - $1 }' /tmp/runcnt)
+	else
+		set -- "$1" "$2" "$3" "$4" $(awk '/^@.*: [0-9]+$/ { n += $NF; k++ } END { print n + 0, k + 0 }' /tmp/out) \
+			$(awk '{ print $2 - $1 }' /tmp/runcnt)
+	fi
+	echo "BENCH run tool=$4 rate=$2 rep=$1 calls=$3 label=$l rc=$rc samples=$5 keys=$6 w_inside=${7:-0} bytes=$(stat -c %s /tmp/out) $st"
 	[ $rc = 0 ] || sed 's/^/BENCH error bpftrace /' /tmp/err | head -3
 }
 
@@ -170,12 +231,14 @@ sink_start() {
 	while ! grep -q ready /tmp/sink.out 2>/dev/null; do usleep 20000; done
 }
 
-run_part() {	# rep rate calls kernel|sink
+run_part() {	# rep rate calls kernel|sink|kernel-g|sink-g
 	l=$1-$4-$2
-	[ "$4" = sink ] && sink_start
-	adprofctl start -F "$2" --max-bufs 1024 --detach
+	g=
+	case $4 in *-g) g=-g ;; esac
+	[ "${4%-g}" = sink ] && sink_start
+	adprofctl start -F "$2" $g ${g:+${depth:+--depth $depth}} --max-bufs 1024 --detach
 	window "$l" sh /tmp/win.sh "$l" "$3"
-	[ "$4" = kernel ] && sink_start
+	[ "${4%-g}" = kernel ] && sink_start
 	adprofctl stat >/tmp/stat
 	adprofctl stop
 	kill -INT $sink
@@ -259,6 +322,12 @@ half=$((calls / 2))
 configs="none:0:$calls adprof:1000 perf:1000 bpftrace:1000 floor:1000 none:0:$half
 	adprof:$max perf:$max bpftrace:$max floor:$max"
 [ "$parts" = 1 ] && configs="$configs kernel:1000 sink:1000 kernel:$max sink:$max"
+# With call stacks: at 1 kHz, against the same bare runs and floor.
+if [ "$stacks" = 1 ]; then
+	configs="$configs adprof-g:1000 perf-g:1000 bpftrace-g:1000"
+	[ "$parts" = 1 ] && configs="$configs kernel-g:1000 sink-g:1000"
+fi
+[ "$parts" = 1 ] && configs="$configs adprof-tick:1000"
 nconf=$(echo $configs | wc -w)
 r=1
 while [ "$r" -le "$reps" ]; do
@@ -270,8 +339,10 @@ while [ "$r" -le "$reps" ]; do
 		case $tool in
 		none) run_none $r "$n" ;;
 		adprof|perf) run_$tool $r "$rate" "$n" ;;
-		bpftrace|floor) run_bpftrace $r "$rate" "$n" $tool ;;
-		kernel|sink) run_part $r "$rate" "$n" $tool ;;
+		adprof-g|perf-g) run_${tool%-g} $r "$rate" "$n" -g ;;
+		adprof-tick) run_adprof $r "$rate" "$n" "" -tick ;;
+		bpftrace|floor|bpftrace-g) run_bpftrace $r "$rate" "$n" $tool ;;
+		kernel|sink|kernel-g|sink-g) run_part $r "$rate" "$n" $tool ;;
 		esac
 		i=$((i + 1))
 	done

@@ -24,10 +24,15 @@ Writes profile.txt, profile.json and adprof-cost.md into RESULTS_DIR.
 """
 import base64
 import bisect
+import collections
 import gzip
 import json
 import statistics
 import sys
+
+# bpftrace's programs run with kernel.bpf_stats_enabled: their samples are
+# the run counts, and what bpf_stats adds to a run is taken out.
+BPF_TOOLS = ("bpftrace", "floor", "bpftrace-g")
 
 
 def die(msg):
@@ -103,14 +108,94 @@ def symbolizer(b64):
     return name
 
 
+def hot_addrs(plug):
+    """Instructions counted per hot block start, over all windows."""
+    c = collections.Counter()
+    for line in open(plug):
+        w = line.split()
+        if len(w) == 3 and w[0] == "hot" and w[1] != "other":
+            c[int(w[1], 16)] += int(w[2])
+    return c
+
+
+def borrowed_symbolizer(syms_log, plug, ko):
+    """Names for a boot that printed no symbols (cut short), from another
+    boot of the same kernel: its KALLSYMS and hot blocks give the KASLR
+    shift (the block starts of both boots differ by one multiple of 2 MiB),
+    and the module's own symbols (objdump -t of the same adprof.ko) its
+    load address (hot blocks that start a function agree on one page)."""
+    b64, on = [], False
+    for line in open(syms_log, errors="replace"):
+        if line.startswith("KALLSYMS-BEGIN"):
+            on = True
+        elif line.startswith("KALLSYMS-END"):
+            break
+        elif on:
+            b64.append(line.strip())
+    syms = []
+    for line in gzip.decompress(base64.b64decode("".join(b64))).decode().splitlines():
+        w = line.split()
+        if len(w) == 3:	# kernel text only: modules differ between boots
+            syms.append((int(w[0], 16), w[2]))
+    syms.sort()
+    addrs = [a for a, _ in syms]
+    kern = lambda a: 0xffffffff80000000 <= a < 0xffffffffc0000000
+    theirs = {a for a in hot_addrs(syms_log + ".insn") if kern(a)}
+    mine = hot_addrs(plug)
+    votes = collections.Counter()
+    for a, _ in [x for x in mine.most_common() if kern(x[0])][:300]:
+        for b in theirs:
+            if (b - a) % 0x200000 == 0:
+                votes[b - a] += 1
+    shift = votes.most_common(1)[0][0] if votes else 0
+    mods, base = [], None
+    if ko:
+        import subprocess
+        for line in subprocess.run(["objdump", "-t", ko], capture_output=True,
+                                   text=True).stdout.splitlines():
+            w = line.split()
+            if len(w) >= 6 and w[-3] == ".text" and "F" in w[1:-3]:
+                mods.append((int(w[0], 16), int(w[-2], 16), w[-1]))
+        mods.sort()
+        mv = collections.Counter()
+        starts = [o for o, _, _ in mods]
+        for a, _ in [x for x in mine.most_common() if x[0] >= 0xffffffffc0000000][:300]:
+            for o in starts:
+                if (a - o) % 4096 == 0:
+                    mv[a - o] += 1
+        if mv and mv.most_common(1)[0][1] >= 5:
+            base = mv.most_common(1)[0][0]
+    mstarts = [o for o, _, _ in mods]
+
+    def name(v):
+        if v < 0x800000000000:
+            return "[user]"
+        if v >= 0xffffffffc0000000:
+            if base is not None:
+                i = bisect.bisect_right(mstarts, v - base) - 1
+                if i >= 0 and v - base < mods[i][0] + mods[i][1]:
+                    return mods[i][2] + " [adprof]"
+            return "[modules, BPF JIT]"
+        i = bisect.bisect_right(addrs, v + shift) - 1
+        return syms[i][1] if i >= 0 else "[?]"
+    return name, shift, base
+
+
 def main():
     log, plug, outdir, load = sys.argv[1:5]
+    # A boot cut short printed no symbols: borrow them (see above).
+    syms_from = sys.argv[5] if len(sys.argv) > 5 else None
+    ko = sys.argv[6] if len(sys.argv) > 6 else None
 
     marks, runs, info, diag, errors = [], [], {}, [], []
     begun = False
     syms_b64 = None
+    done = False
     for line in open(log, errors="replace"):
         w = line.split()
+        if not line.endswith("\n"):	# a boot cut short, mid-line
+            break
+        done = done or line.startswith("BENCH done")
         if line.startswith("ADPROF-BEGIN"):
             begun = True
         if line.startswith("KALLSYMS-BEGIN"):
@@ -143,6 +228,10 @@ def main():
             hot.append({})
         elif w and w[0] == "hot" and hot:
             hot[-1][w[1]] = int(w[2])
+    # Cut short, the console's copy lags the plugin's file: the rounds
+    # both have are whole (the runs missing a mark are left out below).
+    if not done and len(counts) > len(marks):
+        counts, hot = counts[:len(marks)], hot[:len(marks)]
     if len(counts) != len(marks):
         die("%d markers counted by the plugin, %d INSNMARK lines on the console"
             % (len(counts), len(marks)))
@@ -150,6 +239,11 @@ def main():
     for (label, t), (tot, user, kern, rep), h in zip(marks, counts, hot):
         at[label] = {"insns": tot, "user": user, "kernel": kern, "rep": rep, "t": t, "hot": h}
     funcs = symbolizer(syms_b64) if isinstance(syms_b64, str) else None
+    borrowed = None
+    if not funcs and syms_from:
+        funcs, shift, base = borrowed_symbolizer(syms_from, plug, ko)
+        borrowed = {"from": syms_from, "kaslr_shift": hex(shift),
+                    "module_base": hex(base) if base is not None else None}
 
     def seg(label, a, b):
         if label + "." + a not in at or label + "." + b not in at:
@@ -215,7 +309,7 @@ def main():
         r["start_extra"] = corr(r["start"]) - base["start"]
         r["stop_extra"] = corr(r["stop"]) - base["stop"]
         r["per_sample_raw"] = ew / s
-        r["per_sample"] = ew / s - (bpf_stats if r["tool"] in ("bpftrace", "floor") else 0)
+        r["per_sample"] = ew / s - (bpf_stats if r["tool"] in BPF_TOOLS else 0)
         r["user_per_sample"] = (r["work"]["user"] - base["work_user"]) / s
         r["kernel_per_sample"] = r["per_sample"] - r["user_per_sample"]
         r["rep_per_sample"] = (r["work"]["rep"] - base["work_rep"]) / s
@@ -244,45 +338,113 @@ def main():
                 "rep_per_sample": rs_, "rep_per_second": rt}
 
     tools = ("adprof", "perf", "bpftrace", "floor")
+    # With call stacks, at 1 kHz: against the same floor and bare runs.
+    tools_g = ("adprof-g", "perf-g", "bpftrace-g")
+
+    def make_row(tool, rate, floor_med):
+        rs = pick(tool, rate)
+        if not rs:
+            return None
+        row = {"tool": tool, "rate_hz": rate, "runs": len(rs),
+               "samples": spread([r["w_inside"] for r in rs]),
+               "samples_per_cpu_s": statistics.median(
+                   r["w_inside"] / (r["work"]["ns"] / 1e9) / ncpu for r in rs),
+               "insns_per_sample": spread([r["per_sample"] for r in rs]),
+               "insns_per_sample_raw": spread([r["per_sample_raw"] for r in rs]),
+               "user_per_sample": spread([r["user_per_sample"] for r in rs]),
+               "kernel_per_sample": spread([r["kernel_per_sample"] for r in rs]),
+               "rep_per_sample": spread([r["rep_per_sample"] for r in rs]),
+               "start_insns": spread([r["start_extra"] for r in rs]),
+               "stop_insns": spread([r["stop_extra"] for r in rs]),
+               "slowdown": spread([r["slowdown"] for r in rs if "slowdown" in r]),
+               "lost": sum(r.get("lost", 0) for r in rs),
+               "failed": sum(1 for r in rs if r.get("rc", 0))}
+        med = row["insns_per_sample"]["median"]
+        row["above_floor"] = med - floor_med if floor_med is not None else None
+        # TCG counts every iteration of a rep movs/stos: copies weigh a
+        # byte an instruction. Without them, for a reading that does not
+        # favour the tool that copies least.
+        row["norep_per_sample"] = spread([r["per_sample"] - r["rep_per_sample"] for r in rs])
+        row["fit"] = split_time(rs, bpf_stats if tool in BPF_TOOLS else 0)
+        base_tool = tool.split("-")[0]
+        if base_tool == "adprof":
+            row["wire_bytes_per_sample"] = statistics.median(
+                r["w_wire_bytes"] / r["samples"] for r in rs)
+            row["file_bytes_per_sample"] = statistics.median(
+                r["w_file_bytes"] / r["samples"] for r in rs)
+        elif base_tool == "perf":
+            row["file_bytes_per_sample"] = statistics.median(
+                r["bytes"] / r["samples"] for r in rs)
+            row["throttle"] = sum(r.get("throttle", 0) for r in rs)
+        elif base_tool == "bpftrace":
+            row["keys"] = statistics.median(r["keys"] for r in rs)
+            row["file_bytes_per_sample"] = statistics.median(
+                r["bytes"] / r["samples"] for r in rs)
+        # What the stacks held (stackstat): the workload's hot samples
+        # (leaf in bench_spin_hot) with the whole chain up to spin_thread.
+        st = [r for r in rs if r.get("st_stacks")]
+        if st:
+            row["stacks"] = {
+                "hot_share": spread([r["st_hot"] / r["st_stacks"] for r in st]),
+                "chain_of_hot": spread([r["st_chain"] / r["st_hot"] for r in st if r["st_hot"]]),
+                "kernel_share": spread([r["st_kernel"] / r["st_stacks"] for r in st]),
+                "frames_p50": statistics.median(r["st_frames_p50"] for r in st),
+                "hot_user_p50": statistics.median(r["st_hot_user_p50"] for r in st),
+                "errors": sum(r.get("st_errors", 0) for r in st)}
+            if base_tool == "adprof":
+                row["stacks"]["frames_per_sample"] = statistics.median(
+                    r["w_stack_frames"] / r["samples"] for r in rs)
+        return row
+
     rows = []
+    floors = {}
     for rate in sorted({1000, maxr} - {None}):
         floor = pick("floor", rate)
-        floor_med = statistics.median(r["per_sample"] for r in floor) if floor else None
+        floors[rate] = statistics.median(r["per_sample"] for r in floor) if floor else None
+        floors[(rate, "norep")] = statistics.median(
+            r["per_sample"] - r["rep_per_sample"] for r in floor) if floor else None
         for tool in tools:
-            rs = pick(tool, rate)
-            if not rs:
-                continue
-            row = {"tool": tool, "rate_hz": rate, "runs": len(rs),
-                   "samples": spread([r["w_inside"] for r in rs]),
-                   "samples_per_cpu_s": statistics.median(
-                       r["w_inside"] / (r["work"]["ns"] / 1e9) / ncpu for r in rs),
-                   "insns_per_sample": spread([r["per_sample"] for r in rs]),
-                   "insns_per_sample_raw": spread([r["per_sample_raw"] for r in rs]),
-                   "user_per_sample": spread([r["user_per_sample"] for r in rs]),
-                   "kernel_per_sample": spread([r["kernel_per_sample"] for r in rs]),
-                   "rep_per_sample": spread([r["rep_per_sample"] for r in rs]),
-                   "start_insns": spread([r["start_extra"] for r in rs]),
-                   "stop_insns": spread([r["stop_extra"] for r in rs]),
-                   "slowdown": spread([r["slowdown"] for r in rs if "slowdown" in r]),
-                   "lost": sum(r.get("lost", 0) for r in rs),
-                   "failed": sum(1 for r in rs if r.get("rc", 0))}
-            med = row["insns_per_sample"]["median"]
-            row["above_floor"] = med - floor_med if floor_med is not None else None
-            row["fit"] = split_time(rs, bpf_stats if tool in ("bpftrace", "floor") else 0)
-            if tool == "adprof":
-                row["wire_bytes_per_sample"] = statistics.median(
-                    r["w_wire_bytes"] / r["samples"] for r in rs)
-                row["file_bytes_per_sample"] = statistics.median(
-                    r["w_file_bytes"] / r["samples"] for r in rs)
-            elif tool == "perf":
-                row["file_bytes_per_sample"] = statistics.median(
-                    r["bytes"] / r["samples"] for r in rs)
-                row["throttle"] = sum(r.get("throttle", 0) for r in rs)
-            elif tool == "bpftrace":
-                row["keys"] = statistics.median(r["keys"] for r in rs)
-                row["file_bytes_per_sample"] = statistics.median(
-                    r["bytes"] / r["samples"] for r in rs)
+            row = make_row(tool, rate, floors[rate])
+            if row:
+                rows.append(row)
+    # adprof-tick: adprof with the module's prof_tick_ms at 1000 (not 100).
+    for tool in tools_g + ("adprof-tick",):
+        row = make_row(tool, 1000, floors.get(1000))
+        if row:
             rows.append(row)
+
+    # adprof against the others, above the floor: the ratio of the
+    # medians, and paired round by round, each run less its own round's
+    # floor (the host's load moves a round's tools together). Bytes: the
+    # stream's (netlink) and the file's per sample against perf.data's.
+    ratios = []
+    pairs = [(a, o, rate) for rate in sorted({1000, maxr} - {None})
+             for a, o in (("adprof", "perf"), ("adprof", "bpftrace"))]
+    pairs += [("adprof-g", "perf-g", 1000), ("adprof-g", "bpftrace-g", 1000),
+              ("adprof-tick", "perf", 1000)]
+    for a, o, rate in pairs:
+        ra = [x for x in rows if x["tool"] == a and x["rate_hz"] == rate]
+        ro = [x for x in rows if x["tool"] == o and x["rate_hz"] == rate]
+        if not ra or not ro or ra[0]["above_floor"] is None:
+            continue
+        ra, ro = ra[0], ro[0]
+        paired = []
+        for x in pick(a, rate):
+            y, f = pick(o, rate, x["rep"]), pick("floor", rate, x["rep"])
+            if y and f and y[0]["per_sample"] - f[0]["per_sample"]:
+                paired.append((x["per_sample"] - f[0]["per_sample"]) /
+                              (y[0]["per_sample"] - f[0]["per_sample"]))
+        fn = floors.get((rate, "norep"))
+        na, no = ra["norep_per_sample"]["median"] - fn, ro["norep_per_sample"]["median"] - fn
+        e = {"a": a, "o": o, "rate_hz": rate,
+             "above_floor_norep": (na, no), "of_medians_norep": na / no if no else None,
+             "above_floor": (ra["above_floor"], ro["above_floor"]),
+             "of_medians": ra["above_floor"] / ro["above_floor"] if ro["above_floor"] else None,
+             "paired": spread(paired)}
+        if o.startswith("perf"):
+            e["bytes"] = (ra["wire_bytes_per_sample"], ra["file_bytes_per_sample"],
+                          ro["file_bytes_per_sample"])
+        ratios.append(e)
 
     # The stop's growth with the samples, between the two rates of each
     # round: work a tool leaves for its exit (perf's drain and build-id
@@ -327,11 +489,14 @@ def main():
             if x and y:
                 v.append((corr(x) - corr(y)) / n)
         cal[what] = spread(v)
+    # Stack-less at both rates, and with call stacks (kernel-g, sink-g,
+    # adprof-g, perf-g, bpftrace-g) at 1 kHz, under the stack-less names.
+    variants = [(rate, "") for rate in sorted({1000, maxr} - {None})] + [(1000, "-g")]
     parts = []
-    for rate in sorted({1000, maxr} - {None}):
-        p = {"rate_hz": rate}
+    for rate, g in variants:
+        p = {"rate_hz": rate, "stacks": bool(g)}
         for tool in ("kernel", "sink", "adprof"):
-            rs = pick(tool, rate)
+            rs = pick(tool + g, rate)
             if not rs:
                 continue
             p[tool] = {
@@ -352,8 +517,18 @@ def main():
                 p[tool]["wire_bytes_per_sample"] = statistics.median(
                     r["bytes"] / r["samples"] for r in rs)
                 p[tool]["overruns"] = sum(r.get("overruns", 0) for r in rs)
+        tk = pick("adprof-tick", rate) if not g else []
+        if tk:
+            p["tick"] = {"runs": len(tk),
+                         "inside": statistics.median(r["w_inside"] for r in tk),
+                         "per_sample": spread([r["per_sample"] for r in tk]),
+                         "user_per_sample": spread([r["user_per_sample"] for r in tk]),
+                         "msgs_per_sample": statistics.median(r["w_msgs"] / r["samples"] for r in tk)}
+            if "adprof" in p:
+                p["adprof"]["msgs_per_sample"] = statistics.median(
+                    r["w_msgs"] / r["samples"] for r in pick("adprof", rate))
         for d in diag:
-            if d.get("rate") == rate and d.get("msgs"):
+            if not g and d.get("rate") == rate and d.get("msgs"):
                 p["syscalls_per_msg"] = {k: round(v / d["msgs"], 2) for k, v in d.items()
                                          if k in ("recvmsg", "poll", "write", "openat", "read", "wait4")}
                 p["syscalls_run"] = d
@@ -370,10 +545,10 @@ def main():
                 c[name] = c.get(name, 0) + v
             return c
         bare_fn = [fn_counts(r) for r in full]
-        for rate in sorted({1000, maxr} - {None}):
+        for rate, g in variants:
             cols = {}
             for tool in ("floor", "kernel", "sink", "adprof", "perf", "bpftrace"):
-                rs = pick(tool, rate)
+                rs = pick(tool + (g if tool != "floor" else ""), rate)
                 if not rs:
                     continue
                 per = [fn_counts(r) for r in rs]
@@ -381,9 +556,14 @@ def main():
                 cols[tool] = {n: statistics.median(
                     (p.get(n, 0) - statistics.median(b.get(n, 0) for b in bare_fn)) / r["w_inside"]
                     for p, r in zip(per, rs)) for n in names}
-            by_func.append({"rate_hz": rate, "per_sample": cols})
+            if len(cols) > 1:
+                by_func.append({"rate_hz": rate, "stacks": bool(g), "per_sample": cols})
 
-    res = {"guest": {"ncpu": ncpu, "reps": info.get("reps"), "calls": calls,
+    rounds = info.get("round", 0)	# the last "round=N done"
+    res = {"guest": {"ncpu": ncpu, "reps": info.get("reps") if done else
+                     "%s of %s" % (rounds, info.get("reps")),
+                     "cut_short": not done,
+                     "calls": calls,
                      "perf": info.get("perf"), "bpftrace": info.get("bpftrace"),
                      "max_rate_hz": maxr, "sweep": info.get("sweep"),
                      "perf_event_max_sample_rate": info.get("max_sample_rate")},
@@ -391,7 +571,7 @@ def main():
            "counter_check": loops, "bare_window_user_insns": user_fixed,
            "background": background, "baseline": base,
            "bpf_stats_per_run": bpf_stats, "bpf_stats_calibration": stats,
-           "table": rows, "stop_growth": deferred, "by_function": by_func, "sweep": sweep, "calibration": cal, "breakdown": parts,
+           "symbols_borrowed": borrowed, "table": rows, "ratios": ratios, "stop_growth": deferred, "by_function": by_func, "sweep": sweep, "calibration": cal, "breakdown": parts,
            "errors": errors, "runs": runs}
     json.dump(res, open(outdir + "/profile.json", "w"), indent=1)
     write_txt(outdir + "/profile.txt", res)
@@ -418,6 +598,9 @@ def write_txt(path, res):
           % (g["ncpu"], g["calls"], g["reps"]))
         p("perf: %s; bpftrace: %s; host load at the end: %s"
           % (g["perf"], g["bpftrace"], res["host_load_at_end"]))
+        if g.get("cut_short"):
+            p("The boot was cut short after %s whole rounds; the runs of the next round" % g["reps"])
+            p("that have all their marks are included.")
         p("")
         p("Cost per sample = (instructions during the workload with the tool - without it,")
         p("both corrected for background) / samples the tool took during the workload;")
@@ -428,16 +611,16 @@ def write_txt(path, res):
         p("launching it until the workload starts, and from the workload's end until it")
         p("has exited, in millions of instructions (medians, less the bare run's).")
         p("slowdown: wall time of the workload against the bare one of the same round.")
-        p("%-8s %6s %7s %21s %6s %5s %6s %5s %7s %7s %19s %9s" % (
+        p("%-10s %6s %7s %21s %6s %5s %6s %5s %7s %7s %19s %9s" % (
             "tool", "rate", "samples", "insns/sample", ">floor", "user", "kernel", "rep",
             "start M", "stop M", "slowdown", "bytes/smp"))
         for r in res["table"]:
             bps = r.get("file_bytes_per_sample")
-            if r["tool"] == "adprof":
+            if r["tool"].startswith("adprof"):
                 bps = "%.1f/%.1f" % (r["wire_bytes_per_sample"], r["file_bytes_per_sample"])
             elif bps is not None:
                 bps = "%.2f" % bps
-            p("%-8s %6d %7.0f %21s %6s %5.0f %6.0f %5.0f %7s %7s %19s %9s" % (
+            p("%-10s %6d %7.0f %21s %6s %5.0f %6.0f %5.0f %7s %7s %19s %9s" % (
               r["tool"], r["rate_hz"], r["samples"]["median"], fmt(r["insns_per_sample"]),
               "%.0f" % r["above_floor"] if r["above_floor"] is not None else "-",
               r["user_per_sample"]["median"], r["kernel_per_sample"]["median"],
@@ -453,16 +636,52 @@ def write_txt(path, res):
         p("%.0f instructions bpf_stats adds to each run are taken out of their costs" % res["bpf_stats_per_run"])
         p("(measured: getppid() under an empty tracepoint program, with and without).")
         p("bytes/smp: adprof netlink/file, perf perf.data, bpftrace its printed map.")
+        if any(r["tool"].endswith("-g") for r in res["table"]):
+            p("With call stacks (-g rows, 1 kHz, same rounds, bare runs and floor):")
+            p("adprof-g: adprofctl record -g (depth 127); perf-g: perf record -a -g")
+            p("(frame pointers, perf's default; kernel.perf_event_max_stack 127);")
+            p("bpftrace-g: profile:hz:F { @[kstack, ustack] = count(); }.")
         p("")
+        gs = [r for r in res["table"] if r.get("stacks")]
+        if gs:
+            p("What the stacks held (bench/tools/stackstat, samples inside the workload;")
+            p("bpftrace's: its whole map): hot = the leaf in bench_spin_hot; chain = of")
+            p("those, the user stack going on spin_level3, 2, 1, spin_thread; frames: median")
+            p("frames of a sample, pc included; medians over rounds:")
+            for r in gs:
+                st = r["stacks"]
+                p("  %-10s hot %5.1f%%  chain %5.1f%% [%.1f..%.1f] of hot  frames %d"
+                  " (hot: %d user)  with kernel frames %4.1f%%%s" % (
+                  r["tool"], 100 * st["hot_share"]["median"],
+                  100 * st["chain_of_hot"]["median"], 100 * st["chain_of_hot"]["min"],
+                  100 * st["chain_of_hot"]["max"], st["frames_p50"], st["hot_user_p50"],
+                  100 * st["kernel_share"]["median"],
+                  "  stack errors %d" % st["errors"] if st["errors"] else ""))
+            p("")
+        if res.get("ratios"):
+            p("adprof against the others, instructions per sample above the floor:")
+            p("of the medians, and paired by round (each run less its round's floor),")
+            p("median [min..max]; bytes per sample: adprof's stream (netlink) and file")
+            p("against perf.data; norep: the same without rep string iterations:")
+            for e in res["ratios"]:
+                p("  %-11s / %-10s %6d Hz  %5.0f / %5.0f = %.2f  paired %s  norep %.2f%s" % (
+                  e["a"], e["o"], e["rate_hz"], e["above_floor"][0], e["above_floor"][1],
+                  e["of_medians"] if e["of_medians"] is not None else float("nan"),
+                  fmt(e["paired"], "%.2f"),
+                  e["of_medians_norep"] if e["of_medians_norep"] is not None else float("nan"),
+                  "  bytes %.1f netlink, %.1f file / %.1f = %.2f" % (
+                      e["bytes"][0], e["bytes"][1], e["bytes"][2],
+                      e["bytes"][0] / e["bytes"][2]) if "bytes" in e else ""))
+            p("")
         p("Per sample and per second: the same extra instructions fitted over the rounds")
         p("as a*samples + b*seconds of workload (TCG's sample rate follows the host's")
         p("load, so work done per tick or poll shows as a per-second cost):")
-        p("  %-8s %6s %12s %14s %14s %12s" % ("tool", "rate", "per sample", "M per second",
+        p("  %-10s %6s %12s %14s %14s %12s" % ("tool", "rate", "per sample", "M per second",
                                              "rep/sample", "rep M/s"))
         for r in res["table"]:
             ft = r.get("fit")
             if ft:
-                p("  %-8s %6d %12.0f %14.2f %14.0f %12.2f" % (
+                p("  %-10s %6d %12.0f %14.2f %14.0f %12.2f" % (
                   r["tool"], r["rate_hz"], ft["per_sample"], ft["per_second"] / 1e6,
                   ft["rep_per_sample"], ft["rep_per_second"] / 1e6))
         p("")
@@ -483,7 +702,7 @@ def write_txt(path, res):
         p("Spread: IQR of insns/sample; samples per second of workload and CPU:")
         for r in res["table"]:
             s = r["insns_per_sample"]
-            p("  %-8s %6d  IQR %.0f..%.0f  samples/cpu/s %.0f%s%s" % (
+            p("  %-10s %6d  IQR %.0f..%.0f  samples/cpu/s %.0f%s%s" % (
               r["tool"], r["rate_hz"], s["q1"], s["q3"], r["samples_per_cpu_s"],
               "  lost %d" % r["lost"] if r["lost"] else "",
               "  FAILED runs %d" % r["failed"] if r["failed"] else ""))
@@ -549,12 +768,18 @@ def write_md(path, res):
         p("interrupt itself (hrtimer, perf core, an empty BPF program), which every tool")
         p("pays; `adprof_prof_sample` and `ktime_get_mono_fast_ns` (with the extra")
         p("`read_hpet`: the guest's clocksource is the HPET) are adprof's own handler;")
-        p("`clear_page_erms` is the zeroing of the buffer adprof allocates per tick and")
-        p("CPU (Debian's kernel has init_on_alloc), sized for the nominal rate (2 x F x")
-        p("tick) while TCG delivers fewer samples, and counted by TCG once per byte")
-        p("(rep stosb); `copy_user_enhanced_fast_string` and `memset_erms` in sink and")
-        p("record are the socket copies (adprofctl peeks, then reads: two recvmsg per")
-        p("message) and the zeroing of the messages; `[user]` is adprofctl's own code.")
+        p("`clear_page_erms` is the zeroing of a newly allocated buffer (Debian's kernel")
+        p("has init_on_alloc; TCG counts `rep stosb` once per byte): buffers now come")
+        p("back to a pool once streamed, so record and sink no longer allocate, but in")
+        p("the kernel configuration nobody takes them off the list, so each tick still")
+        p("allocates one: its `clear_page_erms` belongs to that configuration, not to a")
+        p("session with a reader, and the overflow-handler row is that much too high")
+        p("(and sink - kernel that much too low). `copy_user_enhanced_fast_string` and")
+        p("`memset_erms` in sink and record are the copies to the socket and to")
+        p("adprofctl (one recvmsg a message) and the allocator's zeroing of each")
+        p("message; `[user]` is adprofctl's own code. With call stacks, `__orc_find`,")
+        p("`unwind_next_frame` and the like are the kernel unwinder (perf runs the same),")
+        p("`adprof_fp_walk` the user walk.")
         p("")
         p("Calibrations in the same boot: writing to tmpfs in 4 KiB writes costs %s"
           % ("%.2f insns/byte" % cal["write"]["median"] if cal.get("write") else "?"))
@@ -567,11 +792,12 @@ def write_md(path, res):
             if not (k and s and r):
                 continue
             rate = part["rate_hz"]
+            g = part.get("stacks")
             km, sm, rm = (x["per_sample"]["median"] for x in (k, s, r))
             ku, su, ru = (x["user_per_sample"]["median"] for x in (k, s, r))
             writes = cal["write"]["median"] * r["file_bytes_inside"] / r["inside"] if cal.get("write") else None
             maps = cal["read"]["median"] * r["maps_inside"] / r["inside"] if cal.get("read") else None
-            p("## %d Hz per CPU" % rate)
+            p("## %d Hz per CPU%s" % (rate, ", with call stacks (`-g`)" if g else ""))
             p("")
             p("Samples inside the workload (median): kernel %d, sink %d, record %d;"
               % (k["inside"], s["inside"], r["inside"]))
@@ -585,6 +811,16 @@ def write_md(path, res):
             p("| --- | ---: | ---: | ---: | ---: | --- |")
             p("| overflow handler + tick rotation | %.0f | %.0f | %.0f | %.2f | kernel %s |" % (
               km, ku, kf["per_sample"], kf["per_second"] / 1e6, fmt(k["per_sample"])))
+            # Nobody reads the kernel configuration's buffers back, so
+            # its ticks allocate (and zero) buffers a reader's would not.
+            zk = [bf for bf in res["by_function"] if bf["rate_hz"] == rate and
+                  bool(bf.get("stacks")) == bool(g) and "kernel" in bf["per_sample"] and
+                  "sink" in bf["per_sample"]]
+            if zk:
+                z = (zk[0]["per_sample"]["kernel"].get("clear_page_erms", 0) -
+                     zk[0]["per_sample"]["sink"].get("clear_page_erms", 0))
+                p("| of it: zeroing buffers no reader gave back (`clear_page_erms`, kernel - sink) | ~%.0f | | | | so with a reader: ~%.0f, and the next stage ~%.0f |"
+                  % (z, km - z, sm - km + z))
             p("| stream worker, netlink send, socket receive | %.0f | %.0f | %.0f | %.2f | sink - kernel (sink %s) |"
               % (sm - km, su - ku, sf["per_sample"] - kf["per_sample"],
                  (sf["per_second"] - kf["per_second"]) / 1e6, fmt(s["per_sample"])))
@@ -602,12 +838,20 @@ def write_md(path, res):
                   % (rm - sm - writes - maps))
             p("| total during the workload | %.0f | %.0f | %.0f | %.2f | |" % (
               rm, ru, rf["per_sample"], rf["per_second"] / 1e6))
+            t = part.get("tick")
+            if t:
+                p("| record with a 1 s tick (`prof_tick_ms=1000`) | %.0f | %.0f | | | %s; %.1f samples a message (100 ms: %.1f) |"
+                  % (t["per_sample"]["median"], t["user_per_sample"]["median"],
+                     fmt(t["per_sample"]), 1 / t["msgs_per_sample"],
+                     1 / r["msgs_per_sample"]))
+                p("| of the total: work per tick and per message at 100 ms | ~%.0f | | | | record - record with a 1 s tick |"
+                  % (rm - t["per_sample"]["median"]))
             p("")
             p("After the workload, stopping (the last batches, the maps of every process")
             p("seen, closing the file) costs %.1f M instructions once." % (r["stop_insns"]["median"] / 1e6))
             p("")
             for bf in res["by_function"]:
-                if bf["rate_hz"] != rate:
+                if bf["rate_hz"] != rate or bool(bf.get("stacks")) != bool(g):
                     continue
                 cols = [t for t in ("floor", "kernel", "sink", "adprof", "perf", "bpftrace")
                         if t in bf["per_sample"]]
@@ -619,11 +863,17 @@ def write_md(path, res):
                         top = sorted(bf["per_sample"][t].items(), key=lambda x: -x[1])[:14]
                         names |= {n for n, v in top if v >= 10}
                 names = sorted(names, key=lambda n: -bf["per_sample"].get("adprof", {}).get(n, 0))
+                sb = res.get("symbols_borrowed")
+                if sb:
+                    p("(This boot printed no symbols: names from %s's, shifted by %s for" % (sb["from"], sb["kaslr_shift"]))
+                    p("KASLR; adprof's own from kernel/adprof.ko, loaded at %s.)" % sb["module_base"])
+                    p("")
                 p("By function (hot blocks of the plugin, instructions per sample above the")
                 p("bare workload's, median over rounds; columns: the floor, the three")
                 p("configurations, and perf and bpftrace for comparison):")
                 p("")
-                p("| function | " + " | ".join(c if c != "adprof" else "record" for c in cols) + " |")
+                p("| function | " + " | ".join((c if c != "adprof" else "record") +
+                                             (" -g" if g and c != "floor" else "") for c in cols) + " |")
                 p("| --- |" + " ---: |" * len(cols))
                 for n in names:
                     p("| `%s` | " % n + " | ".join("%.0f" % bf["per_sample"][c].get(n, 0) for c in cols) + " |")

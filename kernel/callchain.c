@@ -10,6 +10,7 @@
  * or NMI (cycles): no lock, no allocation, bounded by the depth.
  */
 #include <linux/adprof.h>
+#include <linux/hardirq.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
@@ -50,8 +51,37 @@ static u32 adprof_kernel_chain(struct pt_regs *regs, u64 *pcs, u32 max,
 	return n;
 }
 
+/*
+ * Out of NMI, as perf_callchain_user() reads frames: word by word with
+ * __get_user() while the caller has page faults disabled. A hard IRQ
+ * cannot land inside switch_mm() (interrupts are off there), so the
+ * current task's mm is the one loaded. copy_from_user_nofault() costs
+ * several times more a frame (the hardened usercopy check of the stack
+ * destination, a rep movs of 16 bytes, the NMI check, the pagefault
+ * toggles): the bulk of the user walk's cost, bench/results.
+ */
 static int adprof_user_read(void *ctx, void *dst, unsigned long addr,
 			    size_t len)
+{
+	const unsigned long __user *src = (const unsigned long __user *)addr;
+	unsigned long *d = dst;
+	size_t i;
+
+	if (len % sizeof(long) || !__access_ok(src, len))
+		return -EFAULT;
+	for (i = 0; i < len / sizeof(long); i++)
+		if (__get_user(d[i], src + i))
+			return -EFAULT;
+	return 0;
+}
+
+/*
+ * In NMI (the hardware backends) the mm may be half switched:
+ * copy_from_user_nofault() checks that (nmi_uaccess_okay(), which modules
+ * cannot call) for every read.
+ */
+static int adprof_user_read_nmi(void *ctx, void *dst, unsigned long addr,
+				size_t len)
 {
 	return copy_from_user_nofault(dst, (const void __user *)addr, len);
 }
@@ -79,8 +109,15 @@ static u32 adprof_user_chain(struct pt_regs *regs, u64 *pcs, u32 max,
 	/* A 32-bit task's frames are 4-byte words: its pc only. */
 	if (!user_64bit_mode(uregs))
 		return n;
-	return n + adprof_fp_walk(uregs->bp, uregs->sp, adprof_user_read, NULL,
-				  pcs + n, max - n, flags);
+	if (in_nmi())
+		return n + adprof_fp_walk(uregs->bp, uregs->sp,
+					  adprof_user_read_nmi, NULL,
+					  pcs + n, max - n, flags);
+	pagefault_disable();
+	n += adprof_fp_walk(uregs->bp, uregs->sp, adprof_user_read, NULL,
+			    pcs + n, max - n, flags);
+	pagefault_enable();
+	return n;
 }
 #else
 static u32 adprof_kernel_chain(struct pt_regs *regs, u64 *pcs, u32 max,

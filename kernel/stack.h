@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The user call stack walk by frame pointers, as pure logic: memory is
- * read through a callback (copy_from_user_nofault() in the sampler, a
- * fake address space in KUnit: kunit/stack_test.c). x86-64 frame layout:
- * at the frame pointer, the caller's frame pointer, then the return
- * address.
+ * read through a callback (__get_user() in the sampler, or
+ * copy_from_user_nofault() in NMI; a fake address space in KUnit:
+ * kunit/stack_test.c). x86-64 frame layout: at the frame pointer, the
+ * caller's frame pointer, then the return address.
  *
  * Be careful: runs in the sampler, possibly in NMI: no lock, no
  * allocation, at most @max reads.

@@ -44,8 +44,15 @@
 
 #define RCVBUF_BYTES	(32 << 20)
 #define MAPS_MAX	(16 << 20)
+/*
+ * The file's stdio buffer: a write() per 256 KiB, not per 4 KiB (tmpfs's
+ * st_blksize), about one a SAMPLES message at 1 kHz.
+ */
+#define FILE_BUF_BYTES	(256 << 10)
 
 static volatile sig_atomic_t rec_signal;
+/* SIGCHLD seen: the loop reaps the command instead of polling waitpid(). */
+static volatile sig_atomic_t rec_child;
 
 struct rec_pid {
 	uint32_t pid;
@@ -369,6 +376,11 @@ static void on_signal(int sig)
 	rec_signal = sig;
 }
 
+static void on_child(int sig __attribute__((unused)))
+{
+	rec_child = 1;
+}
+
 static void progress(const struct rec *r, uint64_t start, bool done)
 {
 	if (done) {
@@ -455,6 +467,7 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 	};
 	const char *path = "adprof.data";
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa_chld = { .sa_handler = on_child };
 	struct adp_file_header h = { .version = 2 };
 	struct start_args a = {};
 	struct rec r = { .ctx = ctx };
@@ -501,10 +514,13 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "adprofctl: record: %s: %s\n", path, strerror(errno));
 		goto out_close_ctl;
 	}
+	setvbuf(r.f, NULL, _IOFBF, FILE_BUF_BYTES);
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* No SA_RESTART: the command's exit interrupts the loop's poll(). */
+	sigaction(SIGCHLD, &sa_chld, NULL);
 
 	memcpy(h.magic, ADP_FILE_MAGIC, sizeof(h.magic));
 	h.header_size = sizeof(h);
@@ -539,7 +555,7 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 	while (!rec_signal) {
 		if (deadline && mono_ns() >= deadline)
 			break;
-		if (child && waitpid(child, &status, WNOHANG) == child) {
+		if (child && rec_child && waitpid(child, &status, WNOHANG) == child) {
 			child = 0;
 			break;
 		}

@@ -14,7 +14,8 @@
  * nlmsg_len), samples, comm, overruns, and with -w inside: the samples
  * whose time lies between the marks *.start and *.work of insnmark's
  * lines in MARKFILE (the first of each). -m: buffer size (default 64 MiB); what does not fit is
- * counted as dropped.
+ * counted as dropped. Records with call stacks (RECORD_VERSION 2) are
+ * walked by their lengths.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -162,7 +163,7 @@ int main(int argc, char **argv)
 		struct nlmsghdr *nlh = (void *)(buf + p);
 		struct nlattr *tb[ADPROF_A_MAX + 1];
 		const struct adprof_sample *s;
-		uint32_t i, k;
+		uint32_t i, k, len, v;
 
 		if (nlh->nlmsg_len < NLMSG_HDRLEN)
 			break;
@@ -173,15 +174,19 @@ int main(int argc, char **argv)
 			continue;
 		msgs++;
 		bytes += nlh->nlmsg_len;
-		k = nla_len(tb[ADPROF_A_SAMPLES]) / sizeof(*s);
-		s = nla_data(tb[ADPROF_A_SAMPLES]);
-		for (i = 0; i < k; i++) {
-			if (s[i].flags & ADPROF_SAMPLE_F_COMM) {
+		/* Version 2 records with stacks differ in length. */
+		v = tb[ADPROF_A_RECORD_VERSION] ?
+		    nla_get_u32(tb[ADPROF_A_RECORD_VERSION]) : 1;
+		k = nla_len(tb[ADPROF_A_SAMPLES]);
+		for (i = 0; i + sizeof(*s) <= k; i += len) {
+			s = (const void *)((const char *)nla_data(tb[ADPROF_A_SAMPLES]) + i);
+			len = v >= 2 ? adprof_record_len(s) : sizeof(*s);
+			if (s->flags & ADPROF_SAMPLE_F_COMM) {
 				comm++;
 				continue;
 			}
 			samples++;
-			inside += s[i].time_ns >= t0 && s[i].time_ns < t1;
+			inside += s->time_ns >= t0 && s->time_ns < t1;
 		}
 	}
 	printf("msgs %" PRIu64 "\nbytes %" PRIu64 "\nsamples %" PRIu64

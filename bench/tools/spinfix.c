@@ -10,6 +10,16 @@
  * Each of THREADS threads (default 2) makes CALLS calls of
  * bench_spin_hot(), 2,000,000 turns of an LCG each, as spin's hot
  * function does. Prints "spinfix: T threads, C calls each" at the end.
+ *
+ * The hot path has real call stacks, for the cost of profiling with
+ * them: start_thread -> spin_thread -> spin_level1 -> spin_level2 ->
+ * spin_level3 -> bench_spin_hot, every function noinline and, by
+ * bench/Makefile, built with frame pointers (leaves included) and no
+ * tail calls, as tests/tools/stackprog is. So a frame-pointer walk from a
+ * sample in the loop finds bench_spin_hot, spin_level3, spin_level2,
+ * spin_level1, spin_thread, in that order, whichever profiler walks it.
+ * The levels add a few instructions per call (400 calls), nothing per
+ * turn.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -23,6 +33,12 @@ unsigned long bench_spin_hot(unsigned long x)
 {
 	unsigned long i;
 
+	/*
+	 * GCC 12 drops the frame of a leaf function despite
+	 * -mno-omit-leaf-frame-pointer; asking for the frame's address keeps
+	 * it, so a walk from the loop finds spin_level3 (and not its caller).
+	 */
+	__asm__ volatile("" : : "r"(__builtin_frame_address(0)));
 	for (i = 0; i < 2000000; i++) {
 		x = x * 6364136223846793005UL + 1442695040888963407UL;
 		__asm__ volatile("" : "+r"(x));
@@ -30,12 +46,31 @@ unsigned long bench_spin_hot(unsigned long x)
 	return x;
 }
 
+__attribute__((noinline))
+unsigned long spin_level3(unsigned long x)
+{
+	return bench_spin_hot(x) + 1;
+}
+
+__attribute__((noinline))
+unsigned long spin_level2(unsigned long x)
+{
+	return spin_level3(x) + 1;
+}
+
+__attribute__((noinline))
+unsigned long spin_level1(unsigned long x)
+{
+	return spin_level2(x) + 1;
+}
+
+__attribute__((noinline))
 static void *spin_thread(void *arg)
 {
 	unsigned long x = (unsigned long)arg, i;
 
 	for (i = 0; i < calls; i++)
-		x = bench_spin_hot(x);
+		x = spin_level1(x);
 	return (void *)x;
 }
 
