@@ -129,6 +129,11 @@ vm() {
 #   05-kunit     the pure files: irq_type.c, msix.c, intx.c, buffer.c
 #   10-netlink   netlink.c: policies and privileges of every command
 #   20-assign    assign.c, irq_type.c, msix.c, intx.c
+#   27-failnth   every allocation of every command failed in turn
+#                (fail-nth, this kernel only; Debian's runs each command
+#                once, clean): assign_nl.c, dev.c, intrs.c, msix.c,
+#                profile.c, buffer.c, backend_perf.c, dma.c, iova.c,
+#                netlink.c
 #   30-prof      profile.c, buffer.c, backend_perf.c
 #   80-stress, 85-unload, 90-fuzz  concurrency, unload under load, bad
 #                input: shortened here (5 s, 6 leak cycles, 3 unload
