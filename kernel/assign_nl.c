@@ -248,6 +248,7 @@ int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info)
 				pdev, segment, flags);
 	if (!adev) {
 		pci_dev_put(pdev);
+		NL_SET_ERR_MSG(extack, "no memory for the device's state");
 		return -ENOMEM;
 	}
 
@@ -259,6 +260,7 @@ int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info)
 
 	ov = kstrdup(ADPROF_PCI_DRIVER, GFP_KERNEL);
 	if (!ov) {
+		NL_SET_ERR_MSG(extack, "no memory for the driver_override");
 		err = -ENOMEM;
 		goto err_unreserve;
 	}
