@@ -131,9 +131,10 @@ vm() {
 #   20-assign    assign.c, irq_type.c, msix.c, intx.c
 #   27-failnth   every allocation of every command failed in turn
 #                (fail-nth, this kernel only; Debian's runs each command
-#                once, clean): assign_nl.c, dev.c, intrs.c, msix.c,
-#                profile.c, buffer.c, backend_perf.c, dma.c, iova.c,
-#                netlink.c
+#                once, clean): assign_nl.c, intrs.c, msix.c, profile.c,
+#                buffer.c, backend_perf.c, dma.c, iova.c, netlink.c;
+#                DEV_ASSIGN's probe (dev.c) once, clean: its sweep
+#                through the PCI core and ACPI is make failnth's
 #   30-prof      profile.c, buffer.c, backend_perf.c
 #   80-stress, 85-unload, 90-fuzz  concurrency, unload under load, bad
 #                input: shortened here (5 s, 6 leak cycles, 3 unload

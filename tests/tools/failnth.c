@@ -42,7 +42,8 @@
  * a dump's skb (ENOBUFS) or the ack's skb (the ack is lost: recvmsg says
  * ENOBUFS). The first two are told apart from adprof's own failures by a
  * probe: the same request with an attribute the policy refuses, faulted
- * the same way, shows which points come before the family's code.
+ * the same way, shows which points come before the family's code (give
+ * or take a slab refill: CORE_SLACK).
  * Every other failure must come with an extended ack message.
  *
  * Checks, for each N: a failed call leaves the state as it was; a call
@@ -346,7 +347,8 @@ static void transact(const struct req *r, unsigned int n, struct result *res,
 				res->dump_enobufs = true;
 				continue;
 			}
-			if (errno == ENOBUFS) {
+			/* No ack, or a dump's end lost after ENOBUFS. */
+			if (errno == ENOBUFS || (errno == EAGAIN && res->dump_enobufs)) {
 				res->kind = RES_ACKLOST;
 				res->err = errno;
 				goto out;
@@ -654,6 +656,14 @@ static void undo_all(struct req *undo, int n_undo, unsigned int n)
 }
 
 /*
+ * A slab refill's page allocation comes before one of the request's own
+ * allocations now and then, so the points before adprof's code are not
+ * always the same number: genl's attribute array may come up to this
+ * many points after where the probe found it.
+ */
+#define CORE_SLACK 2
+
+/*
  * The points before the family's code: the request with an attribute
  * beyond the family's maximum, which genl's parse refuses right after
  * allocating the attribute array. The highest N that fails it before that
@@ -788,7 +798,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < n_pre; i++)
 		must(&pre[i], "--pre");
 	before = snapshot();
-	if (!clean)
+	/* A dump's start is genl's and netlink's: no probe (see below). */
+	if (!clean && !cmd.dump)
 		core_pre = probe_core(&cmd, max);
 	if (verbose)
 		printf("# points before adprof's code: %u\n", core_pre);
@@ -862,10 +873,15 @@ int main(int argc, char **argv)
 			}
 			break;
 		case RES_REFUSED:
-			if (!res.msg[0] && res.err == ENOMEM && n <= core_pre) {
+			if (!res.msg[0] && res.err == ENOMEM && n <= core_pre + CORE_SLACK) {
 				n_core++;	/* genl's attribute array */
-			} else if (!res.msg[0] && res.err == ENOBUFS && cmd.dump) {
-				n_core++;	/* the dump's skb */
+			} else if (!res.msg[0] && (res.err == ENOBUFS || res.err == ENOMEM) &&
+				   cmd.dump) {
+				/*
+				 * genl_start()'s allocations, or the dump's
+				 * skb; adprof's dumpit allocates nothing.
+				 */
+				n_core++;
 			} else if (!res.msg[0]) {
 				problem("N=%u: failed with no message: %s", n, describe(&res));
 				n_adprof++;
