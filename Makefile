@@ -21,7 +21,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)
 # The debug kernel's series: KVER's (6.1.0-57-amd64 -> 6.1) unless given.
 DEBUG_SERIES ?= $(word 1,$(subst ., ,$(KVER))).$(word 2,$(subst ., ,$(KVER)))
 
-.PHONY: all module userspace deps kunit kunit-sanitize vm-test debug-kernel vm-test-debug fuzz stress unload-cycles privileges check demo \
+.PHONY: all module userspace deps kunit kunit-sanitize vm-test debug-kernel vm-test-debug failnth fuzz stress unload-cycles privileges check demo \
 	deps-6.12 check-all dkms install \
 	sparse checkpatch clean help
 
@@ -59,6 +59,15 @@ vm-test-debug: deps userspace
 	scripts/debug-kernel.sh --module $(DEBUG_SERIES)
 	scripts/debug-kernel.sh --kunit $(DEBUG_SERIES)
 	tests/vm/run.sh --debug $(DEBUG_SERIES) --machine q35-intel
+
+# 27-failnth with DEV_ASSIGN's and DEV_DEASSIGN's sweeps too (long: the PCI
+# core and ACPI under every allocation failure); make check leaves them out.
+failnth: deps userspace
+	$(MAKE) -C userspace adprofctl.static
+	scripts/debug-kernel.sh --module $(DEBUG_SERIES)
+	scripts/debug-kernel.sh --kunit $(DEBUG_SERIES)
+	VM_APPEND="adprof.failnth=full" tests/vm/run.sh --debug $(DEBUG_SERIES) \
+		--machine q35-intel --only 27-failnth
 
 fuzz: deps all
 	$(MAKE) -C userspace adprofctl.static

@@ -248,6 +248,7 @@ int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info)
 				pdev, segment, flags);
 	if (!adev) {
 		pci_dev_put(pdev);
+		NL_SET_ERR_MSG(extack, "no memory for the device's state");
 		return -ENOMEM;
 	}
 
@@ -259,6 +260,7 @@ int adprof_nl_dev_assign(struct sk_buff *skb, struct genl_info *info)
 
 	ov = kstrdup(ADPROF_PCI_DRIVER, GFP_KERNEL);
 	if (!ov) {
+		NL_SET_ERR_MSG(extack, "no memory for the driver_override");
 		err = -ENOMEM;
 		goto err_unreserve;
 	}
@@ -444,8 +446,10 @@ int adprof_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	msg = genlmsg_new(adprof_dev_msg_size(adev), GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		GENL_SET_ERR_MSG(info, "no memory for the reply");
 		return -ENOMEM;
+	}
 	err = adprof_dev_fill(msg, adev, info->snd_portid, info->snd_seq, 0,
 			      NULL);
 	if (err) {

@@ -121,9 +121,10 @@ static unsigned int adprof_msi_regs(u16 flags, u8 *off)
  * Save the config state as found, before enable and reset change it:
  * the header and PCI core capabilities through pci_store_saved_state(),
  * and what pci_restore_state() leaves alone, the MSI and MSI-X registers
- * that host MSI or MSI-X programs.
+ * that host MSI or MSI-X programs. Without the stored state the device
+ * could not be given back as found, so the assignment fails instead.
  */
-static void adprof_found_save(struct adprof_dev *adev)
+static int adprof_found_save(struct adprof_dev *adev)
 {
 	struct pci_dev *pdev = adev->pdev;
 	unsigned int i, n;
@@ -132,7 +133,7 @@ static void adprof_found_save(struct adprof_dev *adev)
 	pci_save_state(pdev);
 	adev->found_state = pci_store_saved_state(pdev);
 	if (!adev->found_state)
-		pci_warn(pdev, "cannot store config state: it will not be restored\n");
+		return -ENOMEM;
 
 	adev->msi_cap = pci_find_capability(pdev, PCI_CAP_ID_MSI);
 	if (adev->msi_cap) {
@@ -147,6 +148,7 @@ static void adprof_found_save(struct adprof_dev *adev)
 	if (adev->msix_cap)
 		pci_read_config_word(pdev, adev->msix_cap + PCI_MSIX_FLAGS,
 				     &adev->msix_flags);
+	return 0;
 }
 
 static void adprof_cfg_restore_dword(struct pci_dev *pdev, int where, u32 val)
@@ -276,8 +278,10 @@ int adprof_dev_reserve(struct adprof_dev *adev, struct genl_info *info)
 		return -ENOSPC;
 	}
 	err = xa_insert(&adprof_devs, adev->id, adev, GFP_KERNEL);
-	if (err)
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "cannot register the DEV_ID");
 		return err;
+	}
 	adprof_nr_devs++;
 	return 0;
 }
@@ -364,7 +368,11 @@ static int adprof_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	 * before it looks at @adev again.
 	 */
 	adev->probe_err = NULL;
-	adprof_found_save(adev);
+	err = adprof_found_save(adev);
+	if (err) {
+		adev->probe_err = "cannot store the device's config state to restore it";
+		return err;
+	}
 	/* Its own domain before its DMA is enabled. */
 	err = adprof_dma_setup(adev);
 	if (err)

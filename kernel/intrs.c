@@ -286,12 +286,15 @@ int adprof_host_irq_enable(struct adprof_dev *adev, u32 type,
 	if (type == ADPROF_IRQ_HOST_MSIX)
 		nvec = adev->msix.nr;
 	vecs = kcalloc(nvec, sizeof(*vecs), GFP_KERNEL);
-	if (!vecs)
+	if (!vecs) {
+		NL_SET_ERR_MSG(extack, "no memory for the host vectors");
 		return -ENOMEM;
+	}
 
 	if (type == ADPROF_IRQ_HOST_MSIX) {
 		entries = kcalloc(nvec, sizeof(*entries), GFP_KERNEL);
 		if (!entries) {
+			NL_SET_ERR_MSG(extack, "no memory for the MSI-X entries");
 			err = -ENOMEM;
 			goto err_free_vecs;
 		}

@@ -1214,8 +1214,10 @@ int adprof_nl_prof_get_stat(struct sk_buff *skb, struct genl_info *info)
 	int i;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		GENL_SET_ERR_MSG(info, "no memory for the reply");
 		return -ENOMEM;
+	}
 	hdr = genlmsg_put_reply(msg, info, &adprof_family, 0,
 				ADPROF_CMD_PROF_GET_STAT);
 	if (!hdr)
@@ -1310,8 +1312,10 @@ int adprof_nl_prof_get_info(struct sk_buff *skb, struct genl_info *info)
 	int err = -EMSGSIZE;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		GENL_SET_ERR_MSG(info, "no memory for the reply");
 		return -ENOMEM;
+	}
 	hdr = genlmsg_put_reply(msg, info, &adprof_family, 0,
 				ADPROF_CMD_PROF_GET_INFO);
 	if (!hdr)

@@ -153,13 +153,21 @@ vm() {
 # about 25 minutes). The core covers every kernel/*.c file:
 #   00-module    main.c, debugfs.c
 #   05-kunit     the pure files: irq_type.c, msix.c, intx.c, buffer.c,
-#                bucket.c, iova.c, stack.c
+#                bucket.c, iova.c, stack.c, summary.c
 #   10-netlink   netlink.c: policies and privileges of every command
 #   20-assign    assign_nl.c, dev.c, intrs.c, irq_type.c, msix.c, intx.c
-#   22-race, 24-faults, 26-dump  DEV_ASSIGN against sysfs binds, the
-#                fault knobs, interrupted dumps
-#   30-prof, 32-stacks, 34-hotplug  profile.c, buffer.c, backend_perf.c,
-#                callchain.c, stack.c, CPU hotplug
+#   22-race, 24-faults, 26-dump  DEV_ASSIGN against sysfs binds (30
+#                rounds here), the fault knobs, interrupted dumps
+#   27-failnth   every allocation of every command failed in turn
+#                (fail-nth, this kernel only; Debian's runs each command
+#                once, clean): assign_nl.c, intrs.c, msix.c, profile.c,
+#                buffer.c, backend_perf.c, dma.c, iova.c, netlink.c;
+#                DEV_ASSIGN's probe (dev.c) once, clean: its sweep
+#                through the PCI core and ACPI is make failnth's
+#   30-prof, 32-stacks, 34-hotplug, 37-summary  profile.c, buffer.c,
+#                backend_perf.c, callchain.c, stack.c, summary.c, CPU
+#                hotplug
+#   38-timeline  IRQ events beside samples
 #   40-dma       dma.c, iova.c: DMA through intel-iommu
 #   80-stress, 85-unload, 90-fuzz  concurrency, unload under load, bad
 #                input: shortened here (5 s, 6 leak cycles, 3 unload
@@ -173,7 +181,7 @@ vm() {
 # checks too, and pc's ACPI (a _PRT of 128 loops at every
 # pci_enable_device) takes the debug kernel more than its 30 s limit.
 DEBUG_SKIP="15-ynl 36-interop 60-json 70-privs"
-DEBUG_APPEND="adprof.stress=5 adprof.leak_cycles=6 adprof.unload=3 adprof.fuzz=2000"
+DEBUG_APPEND="adprof.stress=5 adprof.leak_cycles=6 adprof.unload=3 adprof.fuzz=2000 adprof.race_rounds=30"
 
 debug() {
 	local tap=$res/55-debug.tap series out

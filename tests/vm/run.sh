@@ -174,7 +174,14 @@ append+=" softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=60"
 # Red zones on every kmalloc object: an overrun is reported when the object
 # is freed, and debug caches have no per-CPU slabs, so /proc/slabinfo counts
 # them exactly (the leak check of 80-stress.sh).
-append+=" slub_debug=Z,kmalloc-*"
+# The debug kernel also marks caches for failslab (A), which matters only
+# once failslab's cache-filter is on (tests/guest/27-failnth.sh says why
+# proc_dir_entry and ACPICA's are left out).
+if [ -z "$debug" ]; then
+	append+=" slub_debug=Z,kmalloc-*"
+else
+	append+=" slub_debug=A;ZA,kmalloc-*;-,proc_dir_entry,Acpi-*,kmemleak_*,debug_objects_cache"
+fi
 [ "$machine" != q35-intel ] || append+=" intel_iommu=on"
 # No panic at boot on a starved host: the IO-APIC timer check counts
 # ticks over a busy-wait that a vCPU thread the host does not run misses
