@@ -190,7 +190,7 @@ fnth_probe "DEV_DEASSIGN" $(devstate "$VRNG") \
 	--undo "DEV_ASSIGN DEV_ID=u32:2 $(addr "$VRNG")" -- DEV_DEASSIGN DEV_ID=u32:2
 check "deassign virtio-rng" adprofctl deassign 2
 
-# ---- the profiler: each backend, with call stacks, detached -----------------
+# ---- the profiler: each backend, with call stacks, detached, summary mode ---
 check "no session, statistics cleared" adprofctl clear
 backends=$(adprofctl info | sed -n 's/^backends //p')
 echo "# backends: $backends"
@@ -198,7 +198,7 @@ for b in $backends; do
 	case $b in
 	*"(unavailable)") echo "# backend ${b%(*} is unavailable here: not started"; continue ;;
 	esac
-	for fl in 0x0 0x2 0x1; do
+	for fl in 0x0 0x2 0x1 0x4 0x6; do
 		fnth "PROF_START $b flags $fl" $profstate --undo PROF_STOP --undo PROF_CLEAR \
 			-- PROF_START BACKEND=str:$b FREQ=u32:100 BUF_SAMPLES=u32:64 MAX_BUFS=u32:4 \
 			PROF_FLAGS=u32:$fl

@@ -113,7 +113,7 @@ static const char *const attr_names[] = {
 	N(PROF_FLAGS), N(STATS), N(CPU), N(SEQ), N(LOST), N(SAMPLES),
 	N(IOMMU_GROUP), N(VADDR), N(IOVA), N(SIZE), N(DMA_FLAGS),
 	N(DMA_MAPPINGS), N(DMA_BYTES), N(DMA_FAULTS), N(DMA_FAULT_REPORTING),
-	N(STACK_DEPTH), N(RECORD_VERSION),
+	N(STACK_DEPTH), N(RECORD_VERSION), N(SUMMARY_ENTRIES),
 };
 _Static_assert(ARRAY_SIZE(attr_names) == ADPROF_A_MAX + 1,
 	       "an attribute of uapi/linux/adprof.h has no name here");
