@@ -12,7 +12,9 @@ P=/tmp/hotplug.$$
 mkdir -p $P
 ONL=/sys/devices/system/cpu/cpu1/online
 HZ=1000
-SECS=4
+# Long enough that CPU 1 is offline and back well inside the session,
+# even on the debug kernel, where taking a CPU down takes seconds.
+SECS=8
 
 val() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
 running() { adprofctl info | grep -q '^running yes'; }

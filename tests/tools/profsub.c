@@ -7,7 +7,8 @@
  *                          start a session owned by this process, subscribe
  *                          to "samples" for -d seconds or while CMD runs,
  *                          stop, read what is left, print a summary
- *   profsub listen [OPTS]  only subscribe for -d seconds, print a summary
+ *   profsub listen [OPTS]  only subscribe for -d seconds, read what is
+ *                          queued by then, print a summary
  *   profsub hold [OPTS]    only start a session (owned unless -D), hold the
  *                          socket for -d seconds, exit without stopping
  *
@@ -510,6 +511,9 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "run")) {
 		/* Every message is queued before the stop is acknowledged. */
 		request(ctrl, msg_new(ADPROF_CMD_PROF_STOP), "stop");
+		drain(data, 0, 0);
+	} else if (!strcmp(mode, "listen")) {
+		/* What arrived in the window and was not read yet. */
 		drain(data, 0, 0);
 	}
 	summary();
