@@ -9,6 +9,8 @@
 # with a table small enough to evict and buffers small enough to miss.
 . /tests/lib.sh
 
+NCPU=$(nproc)
+
 P=/tmp/sum
 mkdir -p $P
 val() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
@@ -51,7 +53,7 @@ check "stop" adprofctl stop
 
 # ---- raw and summary on the same workload -------------------------------------
 # spin runs longer than needed (TCG stretches everything) and is ended.
-spin -t 2 120 >$P/spin.out &
+spin -t $NCPU 120 >$P/spin.out &
 spin_pid=$!
 sleep 1
 profsub run -F 1000 -d 4 >$P/raw.out 2>&1
@@ -86,7 +88,7 @@ check "raw session: summary counters stay 0" \
 	test "$(val summary_sample $P/raw.stat)$(val summary_record $P/raw.stat)" = 00
 
 # ---- record and report: every format reads counts -----------------------------
-spin -t 2 120 >/dev/null &
+spin -t $NCPU 120 >/dev/null &
 spin_pid=$!
 sleep 1
 adprofctl record -F 1000 -d 4 -o $P/raw.data >$P/raw.rec 2>&1
@@ -152,7 +154,7 @@ check "record: summary bytes per sample at most 1/10 of raw's ($sb/$rsamp vs $rb
 	test $((sb * rsr * 10)) -le $((rb * rsamp))
 
 # ---- a small table: evictions; small buffers: misses and drops; still exact --
-spin -t 2 120 >/dev/null &
+spin -t $NCPU 120 >/dev/null &
 spin_pid=$!
 sh -c 'while :; do cat /proc/kallsyms >/dev/null; ls -R /sys/kernel >/dev/null 2>&1; done' &
 busy=$!
@@ -186,7 +188,7 @@ wait $busy $spin_pid 2>/dev/null
 # ---- CPU hotplug: an offline CPU's table is written out at the stop ----------
 ONL=/sys/devices/system/cpu/cpu1/online
 if [ -w $ONL ]; then
-	spin -t 2 120 >/dev/null &
+	spin -t $NCPU 120 >/dev/null &
 	spin_pid=$!
 	profsub run -S -F 1000 -d 4 >$P/hp.out 2>&1 &
 	ps=$!

@@ -188,6 +188,10 @@ fi
 # ("timer doesn't work through Interrupt-remapped IO-APIC", seen on
 # q35-amd with 4 vCPUs on 2 loaded cores); virtual machines skip it.
 append+=" no_timer_check"
+# Room for the whole run's kernel log: the verdict reads it from the dump
+# at the end (init), and the debug kernel's boot lines (KASAN and
+# kmemleak initialized) were gone from the default 128 KiB by then.
+append+=" log_buf_len=16M"
 append+=" adprof.run=$mode${only:+ adprof.only=$only}"
 # A hung test dumps where its tasks wait before QEMU is killed (init).
 [ "$timeout_s" -le 120 ] || append+=" adprof.test_timeout=$((timeout_s - 60))"
