@@ -119,7 +119,8 @@ expect "report names the spinning function under [unknown]" '^stackprog;\[unknow
 for hz in 1000 2000 4000; do
 	spin -t 2 6 >/dev/null &
 	sp=$!
-	profsub listen -d 6 >$P/acc.$hz 2>&1 &
+	# Listens 6 s past the stop: the debug kernel streams the rest for seconds.
+	profsub listen -d 10 >$P/acc.$hz 2>&1 &
 	li=$!
 	sleep 1
 	adprofctl start -g -F $hz --detach
