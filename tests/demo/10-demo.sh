@@ -53,6 +53,19 @@ echo
 echo "\$ adprofctl report --format folded /tmp/stacks.data | sort -k2 -nr | head -3"
 adprofctl report --format folded /tmp/stacks.data | sort -k2 -nr | head -3
 
+say "The same recording for perf's own tools: perf.data, read by Debian's perf"
+step adprofctl report --format perf-data -o /tmp/stacks.perf.data /tmp/stacks.data
+echo
+echo "\$ perf report -i /tmp/stacks.perf.data --stdio --no-children --sort comm,sym -g none | grep '%' | head -5"
+perf report -i /tmp/stacks.perf.data --stdio --no-children --sort comm,sym -g none 2>/dev/null |
+	grep '%' | head -5
+
+say "Summary mode: counted in the kernel per CPU, one count record per (pid, pc) a second"
+echo
+echo "\$ adprofctl record --summary -F 1000 -d 3 -o /tmp/sum.data -- spin -t 2 3"
+adprofctl record --summary -F 1000 -d 3 -o /tmp/sum.data -- spin -t 2 3 2>&1 | cat
+step adprofctl report --top 3 /tmp/sum.data
+
 say "Give the device back as it was found, and unload"
 step adprofctl deassign 1
 step rmmod adprof
