@@ -26,10 +26,10 @@ check "the fault knobs exist, off" sh -c "grep -qx N $DBG/fail_reset &&
 
 # ---- a reset that fails ----------------------------------------------------
 knob fail_reset Y
-dmesg -c >/dev/null
+klog_mark
 refuse "DEV_ASSIGN with a failing reset: EIO" \
 	'resetting the device failed.*Input/output error' adprofctl assign 1 "$EDU"
-check "the failure is in the kernel log" sh -c 'dmesg | grep -q "reset failed (-5)"'
+check "the failure is in the kernel log" klog_has 'reset failed \(-5\)'
 check "edu not bound" test -z "$(drv "$EDU")"
 expect "no driver_override left" '^\(null\)$' cat "$SYS/$EDU/driver_override"
 refuse "no DEV_ID left" 'No such device' adprofctl list 1
@@ -38,9 +38,9 @@ knob fail_reset N
 check "assign works once the reset does" adprofctl assign 1 "$EDU"
 # A reset failing at deassign is logged; the device goes back anyway.
 knob fail_reset Y
-dmesg -c >/dev/null
+klog_mark
 check "deassign with a failing reset" adprofctl deassign 1
-check "the failure is in the kernel log" sh -c 'dmesg | grep -q "reset failed (-5)"'
+check "the failure is in the kernel log" klog_has 'reset failed \(-5\)'
 knob fail_reset N
 check "edu unbound all the same" test -z "$(drv "$EDU")"
 check "edu config space as found after it" cmp /tmp/f.edu.cfg "$SYS/$EDU/config"

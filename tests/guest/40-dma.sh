@@ -103,7 +103,7 @@ expect "DEV_GET counted 2 mappings, 8 KiB" 'mappings 2 bytes 8192' cat /tmp/dma.
 expect "unmapped when the commands ended" 'mappings 0 bytes 0' adprofctl list 1
 
 # ---- what the domain refuses ---------------------------------------------
-dmesg -c >/dev/null
+klog_mark
 adprofctl watch-irq -t 8 >/tmp/dma.watch 2>&1 &
 watch=$!
 sleep 1
@@ -115,7 +115,7 @@ wait $watch
 diag /tmp/dma.watch
 reported=$(devfield 1 faults)
 if [ $kind = intel ]; then
-	check "VT-d logs the blocked writes" sh -c 'dmesg | grep -q "DMAR: \[DMA Write"'
+	check "VT-d logs the blocked writes" klog_has 'DMAR: \[DMA Write'
 	expect "DEV_GET: no fault reported to adprof, and says so" 'faults 0 fault_reporting no' adprofctl list 1
 fi
 # AMD's driver reports faults; QEMU 7.2's AMD-Vi model logs none for a DMA

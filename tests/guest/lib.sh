@@ -63,4 +63,12 @@ expect() {
 }
 
 load() { insmod /adprof.ko "$@"; }
+
+# The kernel log from a mark on. Tests never clear the ring (dmesg -c):
+# the host scans the whole of it after the last test (tests/vm/run.sh),
+# and a clear would hide every warning logged before it.
+klog_mark() { KLOG_MARK=$(dmesg | wc -l); }
+klog_since() { dmesg | tail -n +$((KLOG_MARK + 1)); }
+# klog_has PATTERN: a line since the mark matches the grep -E PATTERN.
+klog_has() { klog_since | grep -qE "$1"; }
 unload() { rmmod adprof; }

@@ -241,6 +241,16 @@ out=${tap:-$vm/results.tap}
 	else
 		echo "not ok - vm: guest did not finish (timeout ${timeout_s}s, qemu exit $qrc)"
 	fi
+	# The verdict below reads the dump of the kernel log after the last
+	# test: it must still begin at boot. A test that clears the ring
+	# (dmesg -c; lib.sh's klog_mark instead) or a run that overflows it
+	# would hide every warning logged before.
+	first=$(sed -n '/^ADPROF-DMESG-BEGIN$/{n;p;q}' "$log")
+	if [ "$mode" = demo ] || echo "$first" | grep -q '\] Linux version '; then
+		echo "ok - vm: kernel log dump holds the whole run, from boot"
+	else
+		echo "not ok - vm: kernel log dump holds the whole run, from boot (it begins: ${first:-nothing})"
+	fi
 	# Besides oopses and warnings, the reports of the debug kernel's
 	# checks, some of which are not WARN()s: lockdep, KASAN, UBSAN,
 	# debug objects, DEBUG_LIST, kmemleak giving up.
