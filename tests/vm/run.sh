@@ -23,7 +23,7 @@
 #              comma-separated, e.g. "30-,3[24]-"
 # A test may print a file between "# FILE-BEGIN NAME" and "# FILE-END"
 # (each line behind "# "); it is saved as DIR/NAME (default $vm/results).
-# Env:   KVER, VM_TIMEOUT (s, default 900; 1800 with --debug), VM_SMP
+# Env:   KVER, VM_TIMEOUT (s, default 1500; 2400 with --debug), VM_SMP
 #        (default 2), VM_MEM (MiB, default 1024), VM_APPEND (more kernel
 #        arguments), VM_QEMU_ARGS (more QEMU arguments, e.g. -s for gdb),
 #        ADPROF_KO (the module to load, default kernel/adprof.ko)
@@ -167,7 +167,9 @@ fi
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$vm/initramfs.gz"
 
-timeout_s=${VM_TIMEOUT:-$([ -n "$debug" ] && echo 1800 || echo 900)}
+# Room for a host that runs other guests: make check boots two at once,
+# and a suite that takes 10 minutes alone took 15 beside a benchmark.
+timeout_s=${VM_TIMEOUT:-$([ -n "$debug" ] && echo 2400 || echo 1500)}
 log=$vm/console.log
 append="console=ttyS0 quiet loglevel=4 panic_on_warn=1 panic=-1 oops=panic"
 append+=" softlockup_panic=1 hung_task_panic=1 hung_task_timeout_secs=60"
