@@ -11,7 +11,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/adprof.h>
@@ -784,17 +783,9 @@ int cmd_watch_irq(struct adp_ctx *ctx, int argc, char **argv)
 		return usage_error(ctx);
 	}
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0) {
-		fprintf(stderr, "adprofctl: %s: signalfd: %s\n", ctx->cmd->name,
-			strerror(errno));
+	sfd = stop_signalfd(ctx, &set);
+	if (sfd < 0)
 		goto out_free;
-	}
 	if (adp_nl_open(&nl, ctx->cmd->name))
 		goto out_close_sfd;
 	if (adp_nl_join(&nl, ADPROF_MCGRP_IRQ))

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -221,17 +220,9 @@ int cmd_dma_map(struct adp_ctx *ctx, int argc, char **argv)
 	if (!mem)
 		return EXIT_FAILURE;
 	ret = EXIT_FAILURE;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0) {
-		fprintf(stderr, "adprofctl: %s: signalfd: %s\n", ctx->cmd->name,
-			strerror(errno));
+	sfd = stop_signalfd(ctx, &set);
+	if (sfd < 0)
 		goto out_unmap_mem;
-	}
 	if (adp_nl_open(&nl, ctx->cmd->name))
 		goto out_close_sfd;
 	/* COMMAND must not keep the socket, nor so the mapping, open. */
