@@ -541,20 +541,6 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* "950ns", "12.5us", "3.0ms", "1.2s" */
-static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
-{
-	if (ns < 1000)
-		snprintf(buf, len, "%" PRIu64 "ns", ns);
-	else if (ns < 1000000)
-		snprintf(buf, len, "%.1fus", ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, len, "%.1fms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.1fs", ns / 1e9);
-	return buf;
-}
-
 /* A DMA_FAULT event: text "dev D dma_fault iova 0xI access read|write
  * count N ts T", JSON with "dma_fault": {"iova", "access"}. */
 static void watch_fault(struct watch_state *w, struct nlattr **tb,
