@@ -5,7 +5,6 @@
  * the uapi macros under test.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,21 +15,7 @@
 #include "../dump.h"
 #include "../json.h"
 #include "../parse.h"
-
-static unsigned int n_run, n_failed;
-
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %u - ", ok ? "" : "not ", ++n_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!ok)
-		n_failed++;
-}
+#include "tap.h"
 
 static const char *err_name(int err)
 {
@@ -519,7 +504,5 @@ int main(void)
 	test_records();
 	test_json();
 	test_dump();
-	printf("1..%u\n# %u passed, %u failed\n", n_run, n_run - n_failed,
-	       n_failed);
-	return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tap_done();
 }
