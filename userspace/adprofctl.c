@@ -281,6 +281,41 @@ int build_failed(struct adp_ctx *ctx, struct nl_msg *msg)
 }
 
 /**
+ * list_item() - count an object of a listing about to be printed
+ * @ctx: context
+ * @n: objects printed so far, incremented
+ *
+ * In JSON a listing is one array, opened before its first object, so
+ * that a listing refused before any prints nothing.
+ */
+void list_item(struct adp_ctx *ctx, unsigned int *n)
+{
+	if (ctx->json && !*n)
+		json_open(ctx->json, NULL, '[');
+	(*n)++;
+}
+
+/**
+ * list_end() - end a listing of @n objects whose request ended with @ret
+ * @ctx: context
+ * @n: objects printed, each after list_item()
+ * @ret: the request's exit code
+ *
+ * JSON: always an array, even empty, and closed if an error cut it.
+ *
+ * Return: @ret
+ */
+int list_end(struct adp_ctx *ctx, unsigned int n, int ret)
+{
+	if (ctx->json && (n || ret == EXIT_SUCCESS)) {
+		if (!n)
+			json_open(ctx->json, NULL, '[');
+		json_close(ctx->json, ']');
+	}
+	return ret;
+}
+
+/**
  * stop_signals() - block the signals that end a command left running
  * @set: filled with them: SIGINT, SIGTERM and SIGHUP
  *

@@ -303,9 +303,7 @@ static int list_reply(struct nlattr **tb, void *arg)
 	for (i = 0; i < ARRAY_SIZE(required); i++)
 		if (!tb[required[i]])
 			return malformed(ctx, "device without id, address or PCI ids");
-	if (j && !ls->devs)
-		json_open(j, NULL, '[');
-	ls->devs++;
+	list_item(ctx, &ls->devs);
 	if (j)
 		json_open(j, NULL, '{');
 	print_dev_head(ctx, tb);
@@ -348,13 +346,7 @@ int cmd_list(struct adp_ctx *ctx, int argc, char **argv)
 	} else {
 		ret = run_dump(ctx, ADPROF_CMD_DEV_GET, 0, list_reply, &ls);
 	}
-	/* JSON: always an array, even empty, and closed if an error cut it. */
-	if (ctx->json && (ls.devs || ret == EXIT_SUCCESS)) {
-		if (!ls.devs)
-			json_open(ctx->json, NULL, '[');
-		json_close(ctx->json, ']');
-	}
-	return ret;
+	return list_end(ctx, ls.devs, ret);
 }
 
 int cmd_irq(struct adp_ctx *ctx, int argc, char **argv)

@@ -302,9 +302,7 @@ static int dma_list_reply(struct nlattr **tb, void *arg)
 	if (!tb[ADPROF_A_DEV_ID] || !tb[ADPROF_A_IOVA] || !tb[ADPROF_A_SIZE] ||
 	    !tb[ADPROF_A_VADDR] || !tb[ADPROF_A_DMA_FLAGS] || !tb[ADPROF_A_OWNER])
 		return malformed(ls->ctx, "mapping without its range, access or owner");
-	if (ls->ctx->json && !ls->maps)
-		json_open(ls->ctx->json, NULL, '[');
-	ls->maps++;
+	list_item(ls->ctx, &ls->maps);
 	owner = nla_get_u32(tb[ADPROF_A_OWNER]);
 	print_mapping(ls->ctx, nla_get_u32(tb[ADPROF_A_DEV_ID]),
 		      nla_get_u64(tb[ADPROF_A_IOVA]), nla_get_u64(tb[ADPROF_A_SIZE]),
@@ -327,11 +325,5 @@ int cmd_dma_list(struct adp_ctx *ctx, int argc, char **argv)
 			return ret;
 	}
 	ret = run_dump(ctx, ADPROF_CMD_DMA_GET, id, dma_list_reply, &ls);
-	/* JSON: always an array, even empty, and closed if an error cut it. */
-	if (ctx->json && (ls.maps || ret == EXIT_SUCCESS)) {
-		if (!ls.maps)
-			json_open(ctx->json, NULL, '[');
-		json_close(ctx->json, ']');
-	}
-	return ret;
+	return list_end(ctx, ls.maps, ret);
 }
