@@ -7,8 +7,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <linux/adprof.h>
 
 #include "cmd.h"
@@ -276,6 +278,76 @@ int build_failed(struct adp_ctx *ctx, struct nl_msg *msg)
 	fprintf(stderr, "adprofctl: %s: cannot build request: out of memory\n",
 		ctx->cmd->name);
 	return EXIT_FAILURE;
+}
+
+/**
+ * list_item() - count an object of a listing about to be printed
+ * @ctx: context
+ * @n: objects printed so far, incremented
+ *
+ * In JSON a listing is one array, opened before its first object, so
+ * that a listing refused before any prints nothing.
+ */
+void list_item(struct adp_ctx *ctx, unsigned int *n)
+{
+	if (ctx->json && !*n)
+		json_open(ctx->json, NULL, '[');
+	(*n)++;
+}
+
+/**
+ * list_end() - end a listing of @n objects whose request ended with @ret
+ * @ctx: context
+ * @n: objects printed, each after list_item()
+ * @ret: the request's exit code
+ *
+ * JSON: always an array, even empty, and closed if an error cut it.
+ *
+ * Return: @ret
+ */
+int list_end(struct adp_ctx *ctx, unsigned int n, int ret)
+{
+	if (ctx->json && (n || ret == EXIT_SUCCESS)) {
+		if (!n)
+			json_open(ctx->json, NULL, '[');
+		json_close(ctx->json, ']');
+	}
+	return ret;
+}
+
+/**
+ * stop_signals() - block the signals that end a command left running
+ * @set: filled with them: SIGINT, SIGTERM and SIGHUP
+ *
+ * Blocked before the work starts, so that an early signal is not lost but
+ * waits for sigwait() or a signalfd.
+ */
+void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+/**
+ * stop_signalfd() - block the stop signals and open a signalfd for them
+ * @ctx: context
+ * @set: filled with the signals, as by stop_signals()
+ *
+ * Return: the descriptor (close-on-exec), or -1 after saying why.
+ */
+int stop_signalfd(struct adp_ctx *ctx, sigset_t *set)
+{
+	int sfd;
+
+	stop_signals(set);
+	sfd = signalfd(-1, set, SFD_CLOEXEC);
+	if (sfd < 0)
+		fprintf(stderr, "adprofctl: %s: signalfd: %s\n", ctx->cmd->name,
+			strerror(errno));
+	return sfd;
 }
 
 /** run() - send @msg and wait for the answer. Return: the exit code */

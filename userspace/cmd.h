@@ -9,6 +9,7 @@
 #ifndef ADPROF_CMD_H
 #define ADPROF_CMD_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <netlink/msg.h>
@@ -42,6 +43,10 @@ int build_failed(struct adp_ctx *ctx, struct nl_msg *msg);
 int run(struct adp_ctx *ctx, struct nl_msg *msg, adp_reply_fn fn, void *arg);
 int run_dump(struct adp_ctx *ctx, uint8_t cmd, uint32_t dev_id,
 	     adp_reply_fn fn, void *arg);
+void list_item(struct adp_ctx *ctx, unsigned int *n);
+int list_end(struct adp_ctx *ctx, unsigned int n, int ret);
+void stop_signals(sigset_t *set);
+int stop_signalfd(struct adp_ctx *ctx, sigset_t *set);
 
 /* cmd_dev.c */
 int cmd_assign(struct adp_ctx *ctx, int argc, char **argv);

@@ -11,7 +11,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/adprof.h>
@@ -20,6 +19,7 @@
 
 #include "cmd.h"
 #include "parse.h"
+#include "recfile.h"
 
 static const struct nla_policy slot_policy[ADPROF_MSIX_A_MAX + 1] = {
 	[ADPROF_MSIX_A_ENTRY]	= { .type = NLA_U32 },
@@ -303,9 +303,7 @@ static int list_reply(struct nlattr **tb, void *arg)
 	for (i = 0; i < ARRAY_SIZE(required); i++)
 		if (!tb[required[i]])
 			return malformed(ctx, "device without id, address or PCI ids");
-	if (j && !ls->devs)
-		json_open(j, NULL, '[');
-	ls->devs++;
+	list_item(ctx, &ls->devs);
 	if (j)
 		json_open(j, NULL, '{');
 	print_dev_head(ctx, tb);
@@ -348,13 +346,7 @@ int cmd_list(struct adp_ctx *ctx, int argc, char **argv)
 	} else {
 		ret = run_dump(ctx, ADPROF_CMD_DEV_GET, 0, list_reply, &ls);
 	}
-	/* JSON: always an array, even empty, and closed if an error cut it. */
-	if (ctx->json && (ls.devs || ret == EXIT_SUCCESS)) {
-		if (!ls.devs)
-			json_open(ctx->json, NULL, '[');
-		json_close(ctx->json, ']');
-	}
-	return ret;
+	return list_end(ctx, ls.devs, ret);
 }
 
 int cmd_irq(struct adp_ctx *ctx, int argc, char **argv)
@@ -542,47 +534,31 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* "950ns", "12.5us", "3.0ms", "1.2s" */
-static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
-{
-	if (ns < 1000)
-		snprintf(buf, len, "%" PRIu64 "ns", ns);
-	else if (ns < 1000000)
-		snprintf(buf, len, "%.1fus", ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, len, "%.1fms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.1fs", ns / 1e9);
-	return buf;
-}
-
 /* A DMA_FAULT event: text "dev D dma_fault iova 0xI access read|write
  * count N ts T", JSON with "dma_fault": {"iova", "access"}. */
-static void watch_fault(struct watch_state *w, struct nlattr **tb,
-			uint32_t count, uint64_t ts, uint64_t lat)
+static void watch_fault(struct watch_state *w, const struct adp_irq *e,
+			uint64_t lat)
 {
-	const char *access = nla_get_u32(tb[ADPROF_A_DMA_FLAGS]) &
-			     ADPROF_DMA_F_WRITE ? "write" : "read";
-	uint64_t iova = nla_get_u64(tb[ADPROF_A_IOVA]);
+	const char *access = e->dma_flags & ADPROF_DMA_F_WRITE ? "write" : "read";
 	struct json *j = w->ctx->json;
 
 	if (j) {
 		json_open(j, NULL, '{');
-		json_u64(j, "dev_id", nla_get_u32(tb[ADPROF_A_DEV_ID]));
+		json_u64(j, "dev_id", e->dev_id);
 		json_open(j, "dma_fault", '{');
-		json_u64(j, "iova", iova);
+		json_u64(j, "iova", e->iova);
 		json_str(j, "access", access);
 		json_close(j, '}');
-		json_u64(j, "count", count);
-		json_u64(j, "timestamp_ns", ts);
+		json_u64(j, "count", e->count);
+		json_u64(j, "timestamp_ns", e->time_ns);
 		if (w->latency)
 			json_u64(j, "latency_ns", lat);
 		json_close(j, '}');
 		return;
 	}
 	printf("dev %" PRIu32 " dma_fault iova 0x%" PRIx64 " access %s count %"
-	       PRIu32 " ts %" PRIu64, nla_get_u32(tb[ADPROF_A_DEV_ID]), iova,
-	       access, count, ts);
+	       PRIu32 " ts %" PRIu64, e->dev_id, e->iova, access, e->count,
+	       e->time_ns);
 	if (w->latency)
 		printf(" latency %" PRIu64 "ns", lat);
 	putchar('\n');
@@ -590,42 +566,27 @@ static void watch_fault(struct watch_state *w, struct nlattr **tb,
 
 static int watch_event(struct nl_msg *msg, void *arg)
 {
-	static struct nla_policy policy[ADPROF_A_MAX + 1] = {
-		[ADPROF_A_DEV_ID]	= { .type = NLA_U32 },
-		[ADPROF_A_HOST_VECTOR]	= { .type = NLA_U32 },
-		[ADPROF_A_GUEST_IRQ]	= { .type = NLA_U32 },
-		[ADPROF_A_TIMESTAMP]	= { .type = NLA_U64 },
-		[ADPROF_A_COUNT]	= { .type = NLA_U32 },
-		[ADPROF_A_IOVA]		= { .type = NLA_U64 },
-		[ADPROF_A_DMA_FLAGS]	= { .type = NLA_U32 },
-	};
-	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-	struct nlattr *tb[ADPROF_A_MAX + 1];
+	struct adp_irq e = { .rx_ns = monotonic_ns() };
 	struct watch_state *w = arg;
 	struct json *j = w->ctx->json;
-	uint64_t rx = monotonic_ns(), ts, lat;
-	uint32_t count;
+	uint64_t lat;
 	bool fault;
+	int err;
 
-	if (gh->cmd != ADPROF_CMD_IRQ_EVENT && gh->cmd != ADPROF_CMD_DMA_FAULT)
+	err = adp_irq_parse(nlmsg_hdr(msg), &e);
+	if (err == -ENOMSG)
 		return NL_SKIP;
-	fault = gh->cmd == ADPROF_CMD_DMA_FAULT;
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, ADPROF_A_MAX, policy) ||
-	    !tb[ADPROF_A_DEV_ID] || !tb[ADPROF_A_TIMESTAMP] ||
-	    !tb[ADPROF_A_COUNT] ||
-	    (!fault && (!tb[ADPROF_A_HOST_VECTOR] || !tb[ADPROF_A_GUEST_IRQ])) ||
-	    (fault && (!tb[ADPROF_A_IOVA] || !tb[ADPROF_A_DMA_FLAGS]))) {
+	fault = e.kind == ADP_IRQ_DMA_FAULT;
+	if (err) {
 		w->err = malformed(w->ctx, fault ? "DMA fault event" : "IRQ event");
 		return NL_STOP;
 	}
-	count = nla_get_u32(tb[ADPROF_A_COUNT]);
-	ts = nla_get_u64(tb[ADPROF_A_TIMESTAMP]);
-	lat = rx > ts ? rx - ts : 0;
+	lat = e.rx_ns > e.time_ns ? e.rx_ns - e.time_ns : 0;
 	w->events++;
 	if (fault)
-		w->faults += count;
+		w->faults += e.count;
 	else
-		w->interrupts += count;
+		w->interrupts += e.count;
 	if (w->latency) {
 		w->lat[lat_bucket(lat)]++;
 		w->lat_n++;
@@ -634,23 +595,21 @@ static int watch_event(struct nl_msg *msg, void *arg)
 	}
 
 	if (fault) {
-		watch_fault(w, tb, count, ts, lat);
+		watch_fault(w, &e, lat);
 	} else if (j) {
 		json_open(j, NULL, '{');
-		json_u64(j, "dev_id", nla_get_u32(tb[ADPROF_A_DEV_ID]));
-		json_u64(j, "vector", nla_get_u32(tb[ADPROF_A_HOST_VECTOR]));
-		json_u64(j, "guest_irq", nla_get_u32(tb[ADPROF_A_GUEST_IRQ]));
-		json_u64(j, "count", count);
-		json_u64(j, "timestamp_ns", ts);
+		json_u64(j, "dev_id", e.dev_id);
+		json_u64(j, "vector", e.vector);
+		json_u64(j, "guest_irq", e.guest_irq);
+		json_u64(j, "count", e.count);
+		json_u64(j, "timestamp_ns", e.time_ns);
 		if (w->latency)
 			json_u64(j, "latency_ns", lat);
 		json_close(j, '}');
 	} else {
 		printf("dev %" PRIu32 " vector %" PRIu32 " guest_irq %" PRIu32
-		       " count %" PRIu32 " ts %" PRIu64,
-		       nla_get_u32(tb[ADPROF_A_DEV_ID]),
-		       nla_get_u32(tb[ADPROF_A_HOST_VECTOR]),
-		       nla_get_u32(tb[ADPROF_A_GUEST_IRQ]), count, ts);
+		       " count %" PRIu32 " ts %" PRIu64, e.dev_id, e.vector,
+		       e.guest_irq, e.count, e.time_ns);
 		if (w->latency)
 			printf(" latency %" PRIu64 "ns", lat);
 		putchar('\n');
@@ -784,17 +743,9 @@ int cmd_watch_irq(struct adp_ctx *ctx, int argc, char **argv)
 		return usage_error(ctx);
 	}
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0) {
-		fprintf(stderr, "adprofctl: %s: signalfd: %s\n", ctx->cmd->name,
-			strerror(errno));
+	sfd = stop_signalfd(ctx, &set);
+	if (sfd < 0)
 		goto out_free;
-	}
 	if (adp_nl_open(&nl, ctx->cmd->name))
 		goto out_close_sfd;
 	if (adp_nl_join(&nl, ADPROF_MCGRP_IRQ))

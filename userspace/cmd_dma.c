@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -221,17 +220,9 @@ int cmd_dma_map(struct adp_ctx *ctx, int argc, char **argv)
 	if (!mem)
 		return EXIT_FAILURE;
 	ret = EXIT_FAILURE;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0) {
-		fprintf(stderr, "adprofctl: %s: signalfd: %s\n", ctx->cmd->name,
-			strerror(errno));
+	sfd = stop_signalfd(ctx, &set);
+	if (sfd < 0)
 		goto out_unmap_mem;
-	}
 	if (adp_nl_open(&nl, ctx->cmd->name))
 		goto out_close_sfd;
 	/* COMMAND must not keep the socket, nor so the mapping, open. */
@@ -311,9 +302,7 @@ static int dma_list_reply(struct nlattr **tb, void *arg)
 	if (!tb[ADPROF_A_DEV_ID] || !tb[ADPROF_A_IOVA] || !tb[ADPROF_A_SIZE] ||
 	    !tb[ADPROF_A_VADDR] || !tb[ADPROF_A_DMA_FLAGS] || !tb[ADPROF_A_OWNER])
 		return malformed(ls->ctx, "mapping without its range, access or owner");
-	if (ls->ctx->json && !ls->maps)
-		json_open(ls->ctx->json, NULL, '[');
-	ls->maps++;
+	list_item(ls->ctx, &ls->maps);
 	owner = nla_get_u32(tb[ADPROF_A_OWNER]);
 	print_mapping(ls->ctx, nla_get_u32(tb[ADPROF_A_DEV_ID]),
 		      nla_get_u64(tb[ADPROF_A_IOVA]), nla_get_u64(tb[ADPROF_A_SIZE]),
@@ -336,11 +325,5 @@ int cmd_dma_list(struct adp_ctx *ctx, int argc, char **argv)
 			return ret;
 	}
 	ret = run_dump(ctx, ADPROF_CMD_DMA_GET, id, dma_list_reply, &ls);
-	/* JSON: always an array, even empty, and closed if an error cut it. */
-	if (ctx->json && (ls.maps || ret == EXIT_SUCCESS)) {
-		if (!ls.maps)
-			json_open(ctx->json, NULL, '[');
-		json_close(ctx->json, ']');
-	}
-	return ret;
+	return list_end(ctx, ls.maps, ret);
 }

@@ -331,12 +331,8 @@ static int start_owned(struct adp_ctx *ctx, struct nl_msg *msg)
 	struct adp_nl nl;
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
 	/* Blocked before starting, so that an early signal is not lost. */
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	stop_signals(&set);
 	if (adp_nl_open(&nl, ctx->cmd->name)) {
 		nlmsg_free(msg);
 		return EXIT_FAILURE;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Generic netlink plumbing for adprofctl; see nl.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "dump.h"
 #include "nl.h"
+#include "recfile.h"
 
 /* Attributes of every reply and notification; nests are checked by users. */
 static const struct nla_policy adp_policy[ADPROF_A_MAX + 1] = {
@@ -255,6 +257,44 @@ static int reply(const char *who, struct nlmsghdr *nlh, adp_reply_fn fn,
 		return -EPROTO;
 	}
 	return fn ? fn(tb, arg) : 0;
+}
+
+/**
+ * adp_irq_parse() - decode an event of the "irq" group, as watch-irq shows
+ *		     it and record writes it
+ * @nlh: a message of the family
+ * @e: filled but for @e->rx_ns, which is the caller's: @e->kind whenever
+ *     the message is an event, every other field when it is well-formed
+ *     (those of the other kind zero)
+ *
+ * An IRQ_EVENT needs DEV_ID, TIMESTAMP, COUNT, HOST_VECTOR and GUEST_IRQ;
+ * a DMA_FAULT needs DEV_ID, TIMESTAMP, COUNT, IOVA and DMA_FLAGS.
+ *
+ * Return: 0, -ENOMSG if the message is another command, -EPROTO if it
+ * fails the policy or lacks an attribute its kind needs.
+ */
+int adp_irq_parse(struct nlmsghdr *nlh, struct adp_irq *e)
+{
+	struct nlattr *tb[ADPROF_A_MAX + 1];
+	uint8_t cmd = genlmsg_hdr(nlh)->cmd;
+	bool fault = cmd == ADPROF_CMD_DMA_FAULT;
+
+	if (cmd != ADPROF_CMD_IRQ_EVENT && !fault)
+		return -ENOMSG;
+	e->kind = fault ? ADP_IRQ_DMA_FAULT : ADP_IRQ_INTERRUPT;
+	if (genlmsg_parse(nlh, 0, tb, ADPROF_A_MAX, adp_policy) ||
+	    !tb[ADPROF_A_DEV_ID] || !tb[ADPROF_A_TIMESTAMP] || !tb[ADPROF_A_COUNT] ||
+	    (!fault && (!tb[ADPROF_A_HOST_VECTOR] || !tb[ADPROF_A_GUEST_IRQ])) ||
+	    (fault && (!tb[ADPROF_A_IOVA] || !tb[ADPROF_A_DMA_FLAGS])))
+		return -EPROTO;
+	e->dev_id = nla_get_u32(tb[ADPROF_A_DEV_ID]);
+	e->count = nla_get_u32(tb[ADPROF_A_COUNT]);
+	e->time_ns = nla_get_u64(tb[ADPROF_A_TIMESTAMP]);
+	e->vector = fault ? 0 : nla_get_u32(tb[ADPROF_A_HOST_VECTOR]);
+	e->guest_irq = fault ? 0 : nla_get_u32(tb[ADPROF_A_GUEST_IRQ]);
+	e->iova = fault ? nla_get_u64(tb[ADPROF_A_IOVA]) : 0;
+	e->dma_flags = fault ? nla_get_u32(tb[ADPROF_A_DMA_FLAGS]) : 0;
+	return 0;
 }
 
 static int valid_cb(struct nl_msg *msg, void *arg)

@@ -13,6 +13,8 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
+struct adp_irq;
+
 struct adp_nl {
 	struct nl_sock *sk;
 	int family;
@@ -36,6 +38,7 @@ int adp_transact(const char *who, struct nl_msg *msg, adp_reply_fn fn,
 		 void *arg);
 int adp_dump(const char *who, uint8_t cmd, uint32_t dev_id, adp_reply_fn fn,
 	     void *arg);
+int adp_irq_parse(struct nlmsghdr *nlh, struct adp_irq *e);
 
 /*
  * Called once each dump request of adp_dump() is sent, before its replies

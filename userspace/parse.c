@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Pure parsers for adprofctl arguments; see parse.h for the conventions. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/adprof.h>
 
@@ -311,6 +313,28 @@ const char *irq_type_name(uint32_t flags, int guest)
 		if (side == (guest ? irq_types[i].guest : irq_types[i].host))
 			return irq_types[i].name;
 	return "invalid";
+}
+
+/**
+ * fmt_ns() - a duration as watch-irq and report print it: "950ns",
+ *	      "12.5us", "3.0ms", "1.2s"
+ * @buf: where to write
+ * @len: its size
+ * @ns: the duration in nanoseconds
+ *
+ * Return: @buf
+ */
+const char *fmt_ns(char *buf, size_t len, uint64_t ns)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%" PRIu64 "ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.1fms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.1fs", ns / 1e9);
+	return buf;
 }
 
 /**

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Pure parsers for adprofctl arguments, no I/O. The parse_*() functions
- * return 0, -EINVAL for malformed text or -ERANGE for a well-formed value
- * out of bounds, and write their results only on success.
+ * Pure parsers for adprofctl arguments, and the formatters of what they
+ * parse, no I/O. The parse_*() functions return 0, -EINVAL for malformed
+ * text or -ERANGE for a well-formed value out of bounds, and write their
+ * results only on success.
  */
 #ifndef ADPROF_PARSE_H
 #define ADPROF_PARSE_H
@@ -27,6 +28,7 @@ int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int parse_cpulist(const char *s, uint8_t *mask, size_t size, size_t *len);
 int parse_irq_flags(const char *s, uint32_t *flags);
 const char *irq_type_name(uint32_t flags, int guest);
+const char *fmt_ns(char *buf, size_t len, uint64_t ns);
 int parse_duration_ms(const char *s, uint64_t *ms);
 int parse_size(const char *s, uint64_t *out);
 

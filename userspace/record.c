@@ -276,47 +276,25 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 /* One event of the "irq" group, written with the time it arrived. */
 static int rec_irq(struct nl_msg *msg, void *arg)
 {
-	static struct nla_policy policy[ADPROF_A_MAX + 1] = {
-		[ADPROF_A_DEV_ID]	= { .type = NLA_U32 },
-		[ADPROF_A_HOST_VECTOR]	= { .type = NLA_U32 },
-		[ADPROF_A_GUEST_IRQ]	= { .type = NLA_U32 },
-		[ADPROF_A_TIMESTAMP]	= { .type = NLA_U64 },
-		[ADPROF_A_COUNT]	= { .type = NLA_U32 },
-		[ADPROF_A_IOVA]		= { .type = NLA_U64 },
-		[ADPROF_A_DMA_FLAGS]	= { .type = NLA_U32 },
-	};
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct adp_irq e = { .rx_ns = mono_ns() };
-	struct nlattr *tb[ADPROF_A_MAX + 1];
 	struct rec *r = arg;
-	bool fault;
+	int err;
 
-	if (nlh->nlmsg_type != r->family ||
-	    (genlmsg_hdr(nlh)->cmd != ADPROF_CMD_IRQ_EVENT &&
-	     genlmsg_hdr(nlh)->cmd != ADPROF_CMD_DMA_FAULT))
+	if (nlh->nlmsg_type != r->family)
 		return NL_SKIP;
-	fault = genlmsg_hdr(nlh)->cmd == ADPROF_CMD_DMA_FAULT;
-	if (genlmsg_parse(nlh, 0, tb, ADPROF_A_MAX, policy) ||
-	    !tb[ADPROF_A_DEV_ID] || !tb[ADPROF_A_TIMESTAMP] || !tb[ADPROF_A_COUNT] ||
-	    (!fault && (!tb[ADPROF_A_HOST_VECTOR] || !tb[ADPROF_A_GUEST_IRQ])) ||
-	    (fault && (!tb[ADPROF_A_IOVA] || !tb[ADPROF_A_DMA_FLAGS]))) {
+	err = adp_irq_parse(nlh, &e);
+	if (err == -ENOMSG)
+		return NL_SKIP;
+	if (err) {
 		fprintf(stderr, "adprofctl: record: malformed %s message\n",
-			fault ? "DMA_FAULT" : "IRQ_EVENT");
+			e.kind == ADP_IRQ_DMA_FAULT ? "DMA_FAULT" : "IRQ_EVENT");
 		return NL_SKIP;
 	}
-	e.kind = fault ? ADP_IRQ_DMA_FAULT : ADP_IRQ_INTERRUPT;
-	e.dev_id = nla_get_u32(tb[ADPROF_A_DEV_ID]);
-	e.count = nla_get_u32(tb[ADPROF_A_COUNT]);
-	e.time_ns = nla_get_u64(tb[ADPROF_A_TIMESTAMP]);
-	if (fault) {
-		e.iova = nla_get_u64(tb[ADPROF_A_IOVA]);
-		e.dma_flags = nla_get_u32(tb[ADPROF_A_DMA_FLAGS]);
+	if (e.kind == ADP_IRQ_DMA_FAULT)
 		r->irq_faults += e.count;
-	} else {
-		e.vector = nla_get_u32(tb[ADPROF_A_HOST_VECTOR]);
-		e.guest_irq = nla_get_u32(tb[ADPROF_A_GUEST_IRQ]);
+	else
 		r->irq_count += e.count;
-	}
 	r->irq_events++;
 	rec_chunk(r, ADP_CHUNK_IRQ, &e, sizeof(e), NULL, 0);
 	return NL_OK;

@@ -688,20 +688,6 @@ static void dev_sums_free(struct devsum *d, size_t n)
 	free(d);
 }
 
-/* "950ns", "12.5us", "3.0ms", "1.2s" */
-static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
-{
-	if (ns < 1000)
-		snprintf(buf, len, "%" PRIu64 "ns", ns);
-	else if (ns < 1000000)
-		snprintf(buf, len, "%.1fus", ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, len, "%.1fms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.1fs", ns / 1e9);
-	return buf;
-}
-
 static void dev_text(const struct devsum *d)
 {
 	char a[16], b[16], c[16];

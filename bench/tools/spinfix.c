@@ -21,10 +21,10 @@
  * The levels add a few instructions per call (400 calls), nothing per
  * turn.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
+
+#include "../../tests/tools/spin_threads.h"
 
 static unsigned long calls;
 
@@ -76,37 +76,19 @@ static void *spin_thread(void *arg)
 
 int main(int argc, char **argv)
 {
-	int c, i, nthreads = 2;
-	pthread_t *th;
+	const char *n;
+	unsigned long sum;
+	int nthreads;
 
-	while ((c = getopt(argc, argv, "t:")) != -1) {
-		switch (c) {
-		case 't':
-			nthreads = atoi(optarg);
-			break;
-		default:
-			goto usage;
-		}
+	n = spin_args(argc, argv, &nthreads);
+	if (!n) {
+		fprintf(stderr, "usage: spinfix [-t THREADS] CALLS\n");
+		return 2;
 	}
-	if (optind != argc - 1 || nthreads < 1 || nthreads > 256)
-		goto usage;
-	calls = strtoul(argv[optind], NULL, 0);
+	calls = strtoul(n, NULL, 0);
 
-	th = calloc(nthreads, sizeof(*th));
-	if (!th)
+	if (spin_threads(nthreads, spin_thread, &sum))
 		return 1;
-	for (i = 0; i < nthreads; i++)
-		if (pthread_create(&th[i], NULL, spin_thread, (void *)(long)(i + 1))) {
-			perror("pthread_create");
-			return 1;
-		}
-	for (i = 0; i < nthreads; i++)
-		pthread_join(th[i], NULL);
 	printf("spinfix: %d threads, %lu calls each\n", nthreads, calls);
-	free(th);
 	return 0;
-
-usage:
-	fprintf(stderr, "usage: spinfix [-t THREADS] CALLS\n");
-	return 2;
 }

@@ -10,11 +10,12 @@
  * its own section, whose bounds the linker gives), so a test can check a
  * sampled address without nm, and "spin: N threads, M calls" at the end.
  */
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include "spin_threads.h"
 
 static volatile sig_atomic_t stop;
 
@@ -52,22 +53,15 @@ static void on_alarm(int sig)
 
 int main(int argc, char **argv)
 {
-	unsigned long total = 0;
-	int c, i, nthreads = 2;
-	pthread_t *th;
-	void *ret;
+	const char *seconds;
+	unsigned long total;
+	int nthreads;
 
-	while ((c = getopt(argc, argv, "t:")) != -1) {
-		switch (c) {
-		case 't':
-			nthreads = atoi(optarg);
-			break;
-		default:
-			goto usage;
-		}
+	seconds = spin_args(argc, argv, &nthreads);
+	if (!seconds) {
+		fprintf(stderr, "usage: spin [-t THREADS] SECONDS\n");
+		return 2;
 	}
-	if (optind != argc - 1 || nthreads < 1 || nthreads > 256)
-		goto usage;
 
 	printf("adprof_spin_hot %p %p\n", (void *)__start_adprof_hot,
 	       (void *)__stop_adprof_hot);
@@ -75,25 +69,10 @@ int main(int argc, char **argv)
 	signal(SIGALRM, on_alarm);
 	signal(SIGTERM, on_alarm);
 	signal(SIGINT, on_alarm);
-	alarm(atoi(argv[optind]));
+	alarm(atoi(seconds));
 
-	th = calloc(nthreads, sizeof(*th));
-	if (!th)
+	if (spin_threads(nthreads, spin_thread, &total))
 		return 1;
-	for (i = 0; i < nthreads; i++)
-		if (pthread_create(&th[i], NULL, spin_thread, (void *)(long)(i + 1))) {
-			perror("pthread_create");
-			return 1;
-		}
-	for (i = 0; i < nthreads; i++) {
-		pthread_join(th[i], &ret);
-		total += (unsigned long)ret;
-	}
 	printf("spin: %d threads, %lu calls\n", nthreads, total);
-	free(th);
 	return 0;
-
-usage:
-	fprintf(stderr, "usage: spin [-t THREADS] SECONDS\n");
-	return 2;
 }

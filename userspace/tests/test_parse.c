@@ -5,7 +5,6 @@
  * the uapi macros under test.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,21 +15,7 @@
 #include "../dump.h"
 #include "../json.h"
 #include "../parse.h"
-
-static unsigned int n_run, n_failed;
-
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %u - ", ok ? "" : "not ", ++n_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!ok)
-		n_failed++;
-}
+#include "tap.h"
 
 static const char *err_name(int err)
 {
@@ -279,6 +264,32 @@ static void test_duration(void)
 	}
 }
 
+static void test_fmt_ns(void)
+{
+	static const struct {
+		unsigned long long ns;
+		const char *s;
+	} cases[] = {
+		{ 0, "0ns" },
+		{ 950, "950ns" },
+		{ 999, "999ns" },
+		{ 1000, "1.0us" },
+		{ 12500, "12.5us" },
+		{ 999949, "999.9us" },
+		{ 1000000, "1.0ms" },
+		{ 3000000, "3.0ms" },
+		{ 1000000000, "1.0s" },
+		{ 1200000000, "1.2s" },
+		{ 18446744073709551615ULL, "18446744073.7s" },
+	};
+	char buf[16];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		check(!strcmp(fmt_ns(buf, sizeof(buf), cases[i].ns), cases[i].s),
+		      "%llu ns printed as %s", cases[i].ns, cases[i].s);
+}
+
 static void test_size(void)
 {
 	static const struct {
@@ -488,11 +499,10 @@ int main(void)
 	test_cpulist();
 	test_irq();
 	test_duration();
+	test_fmt_ns();
 	test_size();
 	test_records();
 	test_json();
 	test_dump();
-	printf("1..%u\n# %u passed, %u failed\n", n_run, n_run - n_failed,
-	       n_failed);
-	return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tap_done();
 }

@@ -4,7 +4,6 @@
  * counts behind report's children, callers and callees (callgraph.c);
  * TAP on stdout. Files are built in memory, then cut and corrupted.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,21 +12,7 @@
 
 #include "../callgraph.h"
 #include "../recfile.h"
-
-static unsigned int n_run, n_failed;
-
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %u - ", ok ? "" : "not ", ++n_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!ok)
-		n_failed++;
-}
+#include "tap.h"
 
 static uint64_t file[4096];	/* aligned as report's buffer */
 static size_t flen;
@@ -312,6 +297,5 @@ int main(void)
 {
 	test_reader();
 	test_callgraph();
-	printf("1..%u\n# %u passed, %u failed\n", n_run, n_run - n_failed, n_failed);
-	return n_failed ? 1 : 0;
+	return tap_done();
 }

@@ -6,7 +6,6 @@
  * recorded snapshot; the kernel side reads a kallsyms file written here.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,21 +14,7 @@
 #include <unistd.h>
 
 #include "../symbols.h"
-
-static unsigned int n_run, n_failed;
-
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %u - ", ok ? "" : "not ", ++n_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!ok)
-		n_failed++;
-}
+#include "tap.h"
 
 /* A function of known extent to find by address. */
 __attribute__((noinline)) int adp_test_target(int x)
@@ -163,7 +148,5 @@ int main(void)
 	test_maps_line();
 	test_user();
 	test_kernel();
-	printf("1..%u\n# %u passed, %u failed\n", n_run, n_run - n_failed,
-	       n_failed);
-	return n_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tap_done();
 }
