@@ -97,6 +97,17 @@ sanitize() {
 	else
 		{ echo "not ok - asan: recording reader tests do not build"; sed 's/^/# /' "$d/build-rf.log"; } >>"$tap"
 	fi
+	# The decoder of the irq group's events, on messages built with libnl.
+	# shellcheck disable=SC2086
+	if cc "${san[@]}" -Iuapi -Iuserspace -o "$d/test_nl" userspace/tests/test_nl.c \
+		userspace/nl.c userspace/dump.c userspace/parse.c $nl >"$d/build-nl.log" 2>&1; then
+		ASAN_OPTIONS=detect_leaks=1 "$d/test_nl" 2>"$d/run-nl.err" |
+			sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /&asan: /p' >>"$tap"
+		[ "${PIPESTATUS[0]}" -eq 0 ] && [ ! -s "$d/run-nl.err" ] ||
+			{ echo "not ok - asan: irq event decoder tests reported errors"; sed 's/^/# /' "$d/run-nl.err" | head -20; } >>"$tap"
+	else
+		{ echo "not ok - asan: irq event decoder tests do not build"; sed 's/^/# /' "$d/build-nl.log"; } >>"$tap"
+	fi
 	# The file fuzzer: recordings of recgen, cut and corrupted, through
 	# every output format of the ASan+UBSan adprofctl (tests/fuzz/).
 	rm -rf "$d/fuzz"
