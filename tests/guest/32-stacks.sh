@@ -47,8 +47,9 @@ all=$(count $P/chain.folded)
 # the debug kernel, whose interrupts cost more).
 chain=$(count $P/chain.folded ';main;level1;level2;leaf(;[^; ]*_\[k\])* [0-9]+$')
 # The hot path's samples: those whose innermost user frame is leaf. The
-# rest are start-up and exit (exec, the loader, page faults), which on the
-# debug kernel under load take a tenth of the run or more.
+# rest are mostly level2's clock_gettime(), a system call here (the
+# guest's HPET clocksource has no vDSO read), which the debug kernel's
+# checks make a tenth of the run or more; and start-up and exit.
 hot=$(count $P/chain.folded ';leaf(;[^; ]*_\[k\])* [0-9]+$')
 echo "# stackprog chain: $chain of $all samples ($hot in leaf) show main;level1;level2;leaf; the most frequent stacks:"
 sort -t' ' -k2 -n -r $P/chain.folded | head -5 | sed 's/^/#   /'
