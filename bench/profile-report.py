@@ -680,7 +680,14 @@ def summary_mode(runs, rows, floors, bare, corr, calls, maxr, ncpu, pick):
                     e["rx_bytes_per_sample"] = (row["rx_bytes_per_sample"], statistics.median(raw))
                     e["bytes_ratio"] = row["rx_bytes_per_sample"] / statistics.median(raw)
             cmp_.append(e)
-    return {"rows": out, "compare": cmp_,
+    others = [{"tool": r["tool"], "rate_hz": r["rate_hz"], "runs": r["runs"],
+               "samples": r["samples"]["median"],
+               "insns_per_sample": r["insns_per_sample"], "above_floor": r["above_floor"],
+               "rx_bytes_per_sample": statistics.median(
+                   x["rx"] / x["samples"] for x in pick(r["tool"], r["rate_hz"])
+                   if x.get("rx") and x.get("samples")) if r["tool"].startswith("adprof") else None}
+              for r in rows if r["tool"] in ("adprof", "adprof-g", "bpftrace", "bpftrace-g", "floor")]
+    return {"rows": out, "compare": cmp_, "others": others,
             "floors": {str(k): v for k, v in floors.items() if not isinstance(k, tuple)}}
 
 
@@ -723,6 +730,15 @@ def write_summary(path, res):
                                         r["all_in_per_sample"]["min"],
                                         r["all_in_per_sample"]["max"]),
                  r["rx_bytes_per_sample"], r["count_records_per_sample"], r["lost"]))
+        p()
+        p("The other tools of the same boot (profile.txt's method):")
+        for r in res["others"]:
+            s = r["insns_per_sample"]
+            p("%-13s %6d %8.0f %22s %6s %48s"
+              % (r["tool"], r["rate_hz"], r["samples"],
+                 "%.0f [%.0f..%.0f]" % (s["median"], s["min"], s["max"]),
+                 "%.0f" % r["above_floor"] if r["above_floor"] is not None else "-",
+                 "%.2f" % r["rx_bytes_per_sample"] if r["rx_bytes_per_sample"] else "-"))
         p()
         p("Per round (samples short/long, insns/sample, fixed M, samples/cpu/s):")
         for r in res["rows"]:
