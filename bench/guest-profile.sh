@@ -18,9 +18,13 @@
 #   the plugin's hot blocks: gzip and base64 between KALLSYMS- lines)
 #   adprof.bench_stacks=0 (no runs with call stacks)
 #   adprof.bench_depth=N (adprofctl record --depth N; default none: 127)
+#   adprof.bench_summary=0 (no runs of summary mode)
+#   adprof.bench_tools=T1,T2,... (only these configurations of the
+#   rounds, by the names of $configs below: adprof, perf, bpftrace, floor,
+#   sum, sum-g...; the bare runs always)
 
 reps=9 calls=400 rates=1000,2000,5000,10000,20000,50000,100000 max= parts=1 syms=0
-stacks=1 depth=
+stacks=1 depth= summary=1 tools=
 for a in $(cat /proc/cmdline); do
 	case $a in
 	adprof.bench_reps=*) reps=${a#*=} ;;
@@ -31,6 +35,8 @@ for a in $(cat /proc/cmdline); do
 	adprof.bench_syms=*) syms=${a#*=} ;;
 	adprof.bench_stacks=*) stacks=${a#*=} ;;
 	adprof.bench_depth=*) depth=${a#*=} ;;
+	adprof.bench_summary=*) summary=${a#*=} ;;
+	adprof.bench_tools=*) tools=${a#*=} ;;
 	esac
 done
 rates=$(echo "$rates" | tr , ' ')
@@ -80,7 +86,9 @@ mtime() { awk -v l="$1" '$1 == "INSNMARK" && $2 == l { print $3; exit }' /tmp/ma
 
 # The workload between two markers: $1 label, $2 calls, $3 "bpf" when the
 # parent is bpftrace, whose program's run count is read (with the shell's
-# read, no process) just outside the markers into /tmp/runcnt. $2 may be
+# read, no process) just outside the markers into /tmp/runcnt; "sum" or
+# "sum-g" runs the workload under adprofctl record --summary [-g] -F $4,
+# the whole recording inside the markers (run_sum). $2 may be
 # "sysloop:N" for the bpf_stats calibration.
 cat >/tmp/win.sh <<'EOF'
 runs() {
@@ -93,9 +101,16 @@ if [ "$3" = bpf ]; then
 	c0=$(runs)
 fi
 insnmark "$1.start" >>/tmp/marks
-case $2 in
-sysloop:*) sysloop "${2#*:}" ;;
-*) spinfix -t 2 "$2" >/dev/null ;;
+case $3 in
+sum*)	# a whole summary session inside the window: $4 its rate
+	g=; [ "$3" = sum-g ] && g=-g
+	adprofctl record --summary -F "$4" $g -o /tmp/a.data -- \
+		spinfix -t 2 "$2" >/dev/null 2>/tmp/err
+	echo $? >/tmp/rc ;;
+*)	case $2 in
+	sysloop:*) sysloop "${2#*:}" ;;
+	*) spinfix -t 2 "$2" >/dev/null ;;
+	esac ;;
 esac
 insnmark "$1.work" >>/tmp/marks
 if [ "$3" = bpf ]; then
@@ -134,12 +149,37 @@ run_adprof() {	# rep rate calls [-g] [-tick]
 	rc=$?
 	echo 100 >/sys/module/adprof/parameters/prof_tick_ms
 	# "adprofctl: record: N samples, C comm records in M messages ...; lost L, sequence gaps G, socket overruns O"
+	rx=$(sed -n 's/.* \([0-9]*\) bytes received.*/\1/p' /tmp/err)
 	set -- "$1" "$2" "$3" $(sed -n 's/.*record: \([0-9]*\) samples, \([0-9]*\) comm records in \([0-9]*\) messages.*lost \([0-9]*\), sequence gaps \([0-9]*\), socket overruns \([0-9]*\).*/\1 \2 \3 \4 \5 \6/p' /tmp/err)
 	w=$(recwin /tmp/a.data "$(mtime "$l.start")" "$(mtime "$l.work")" ${g:+/tmp/stacks} | tr '\n' ' ' |
 	    awk '{ for (i = 1; i < NF; i += 2) printf "w_%s=%s ", $i, $(i + 1) }')
 	[ -n "$g" ] && w="$w $(stackst)"
-	echo "BENCH run tool=adprof$g$v rate=$2 rep=$1 calls=$3 label=$l rc=$rc samples=${4:-0} comm=${5:-0} msgs=${6:-0} lost=${7:-0} gaps=${8:-0} overruns=${9:-0} $w"
+	echo "BENCH run tool=adprof$g$v rate=$2 rep=$1 calls=$3 label=$l rc=$rc samples=${4:-0} comm=${5:-0} msgs=${6:-0} lost=${7:-0} gaps=${8:-0} overruns=${9:-0} rx=${rx:-0} $w"
 	[ $rc = 0 ] || sed 's/^/BENCH error adprof /' /tmp/err | head -3
+}
+
+# adprof-sum: summary mode (adprofctl record --summary). Its count
+# records carry no time, so the samples inside the workload cannot be
+# told from those around it the way run_adprof's are. Instead the whole
+# recording runs inside the window: adprofctl record starts the session
+# after LABEL.start and has stopped it, received every message and
+# exited before LABEL.work, so the samples it reports (the counts it
+# received; lost ones reported apart) are exactly the samples of the
+# window. The window also holds adprofctl's start and stop, fixed costs
+# that the report cancels by running every round at two workload
+# lengths, as the bare runs are: (extra of the long - extra of the
+# short) / (samples of the long - samples of the short). rx: the bytes
+# of the netlink messages adprofctl received, per the same line of
+# run_adprof.
+run_sum() {	# rep rate calls [-g]
+	g=$4
+	l=$1-adprof-sum$g-$2-$3
+	: >/tmp/err
+	window "$l" sh /tmp/win.sh "$l" "$3" "sum$g" "$2"
+	rc=$(cat /tmp/rc)
+	set -- "$1" "$2" "$3" "$4" $(sed -n 's/.*record: \([0-9]*\) samples, \([0-9]*\) comm records in \([0-9]*\) messages.*lost \([0-9]*\), sequence gaps \([0-9]*\), socket overruns \([0-9]*\); \([0-9]*\) bytes received, \([0-9]*\) count records.*/\1 \2 \3 \4 \5 \6 \7 \8/p' /tmp/err)
+	echo "BENCH run tool=adprof-sum$g rate=$2 rep=$1 calls=$3 label=$l rc=$rc samples=${5:-0} comm=${6:-0} msgs=${7:-0} lost=${8:-0} gaps=${9:-0} overruns=${10:-0} rx=${11:-0} counts=${12:-0} file=$(stat -c %s /tmp/a.data 2>/dev/null || echo 0)"
+	[ "$rc" = 0 ] || sed 's/^/BENCH error adprof-sum /' /tmp/err | head -3
 }
 
 # perf: the samples inside the workload are those between the exec of the
@@ -328,6 +368,20 @@ if [ "$stacks" = 1 ]; then
 	[ "$parts" = 1 ] && configs="$configs kernel-g:1000 sink-g:1000"
 fi
 [ "$parts" = 1 ] && configs="$configs adprof-tick:1000"
+# Summary mode, whole recordings at two lengths (see run_sum).
+if [ "$summary" = 1 ]; then
+	configs="$configs sum:1000:$calls sum:1000:$half sum:$max:$calls sum:$max:$half"
+	[ "$stacks" = 1 ] && configs="$configs sum-g:1000:$calls sum-g:1000:$half"
+fi
+# adprof.bench_tools=T1,T2,...: only those tools (and the bare runs).
+if [ -n "$tools" ]; then
+	keep=
+	for c in $configs; do
+		case ",none,$tools," in *",${c%%:*},"*) keep="$keep $c" ;; esac
+	done
+	configs=$keep
+fi
+echo "BENCH info configs=$(echo $configs | tr ' ' ,)"
 nconf=$(echo $configs | wc -w)
 r=1
 while [ "$r" -le "$reps" ]; do
@@ -341,6 +395,8 @@ while [ "$r" -le "$reps" ]; do
 		adprof|perf) run_$tool $r "$rate" "$n" ;;
 		adprof-g|perf-g) run_${tool%-g} $r "$rate" "$n" -g ;;
 		adprof-tick) run_adprof $r "$rate" "$n" "" -tick ;;
+		sum) run_sum $r "$rate" "$n" ;;
+		sum-g) run_sum $r "$rate" "$n" -g ;;
 		bpftrace|floor|bpftrace-g) run_bpftrace $r "$rate" "$n" $tool ;;
 		kernel|sink|kernel-g|sink-g) run_part $r "$rate" "$n" $tool ;;
 		esac

@@ -573,10 +573,200 @@ def main():
            "bpf_stats_per_run": bpf_stats, "bpf_stats_calibration": stats,
            "symbols_borrowed": borrowed, "table": rows, "ratios": ratios, "stop_growth": deferred, "by_function": by_func, "sweep": sweep, "calibration": cal, "breakdown": parts,
            "errors": errors, "runs": runs}
+    summ = summary_mode(runs, rows, floors, bare, corr, calls, maxr, ncpu, pick)
+    if summ["rows"]:
+        sres = {k: res[k] for k in ("guest", "host_load_at_end", "background",
+                                    "baseline", "bpf_stats_per_run", "errors")}
+        sres.update(summ)
+        json.dump(sres, open(outdir + "/summary.json", "w"), indent=1)
+        write_summary(outdir + "/summary.txt", sres)
     json.dump(res, open(outdir + "/profile.json", "w"), indent=1)
     write_txt(outdir + "/profile.txt", res)
     write_md(outdir + "/adprof-cost.md", res)
     print(open(outdir + "/profile.txt").read())
+    if summ["rows"]:
+        print(open(outdir + "/summary.txt").read())
+
+
+def summary_mode(runs, rows, floors, bare, corr, calls, maxr, ncpu, pick):
+    """Summary mode (tool adprof-sum, adprof-sum-g): each run is a whole
+    adprofctl record --summary inside the window, so its samples are
+    exactly the window's, and its extra instructions hold adprofctl's
+    start and stop too. Each round has it at two workload lengths: the
+    cost per sample is the difference of their extras over the
+    difference of their samples (the fixed part cancels), the extras
+    against the bare runs of the same length (medians, corrected for
+    background as every segment). Also: that fixed part, the all-in cost
+    of the long run (extra / samples), and bytes per sample, summary
+    against raw adprof: the netlink bytes adprofctl counted received
+    over the samples it reported (both whole sessions)."""
+    half = calls // 2
+    lens = {}
+    for n in (calls, half):
+        b = [r for r in bare if r["calls"] == n]
+        if not b:
+            return {"rows": []}
+        lens[n] = {"work": statistics.median(corr(r["work"]) for r in b),
+                   "user": statistics.median(r["work"]["user"] for r in b),
+                   "rep": statistics.median(r["work"]["rep"] for r in b)}
+    out, cmp_ = [], []
+    for tool, rate, others in (("adprof-sum", 1000, ("bpftrace", "adprof")),
+                               ("adprof-sum", maxr, ("bpftrace", "adprof")),
+                               ("adprof-sum-g", 1000, ("bpftrace-g", "adprof-g"))):
+        rs = [r for r in runs if r["tool"] == tool and r["rate"] == rate and r["rep"] != "sweep"]
+        per_round = []
+        for rep in sorted({r["rep"] for r in rs}):
+            lo = [r for r in rs if r["rep"] == rep and r["calls"] == half]
+            hi = [r for r in rs if r["rep"] == rep and r["calls"] == calls]
+            if not lo or not hi or hi[0]["samples"] <= lo[0]["samples"]:
+                continue
+            lo, hi = lo[0], hi[0]
+            ex = {k: (corr(x["work"]) - lens[x["calls"]]["work"]) for k, x in (("lo", lo), ("hi", hi))}
+            us = {k: x["work"]["user"] - lens[x["calls"]]["user"] for k, x in (("lo", lo), ("hi", hi))}
+            rp = {k: x["work"]["rep"] - lens[x["calls"]]["rep"] for k, x in (("lo", lo), ("hi", hi))}
+            ds = hi["samples"] - lo["samples"]
+            ps = (ex["hi"] - ex["lo"]) / ds
+            per_round.append({
+                "rep": rep, "samples": (lo["samples"], hi["samples"]),
+                "per_sample": ps,
+                "user_per_sample": (us["hi"] - us["lo"]) / ds,
+                "rep_per_sample": (rp["hi"] - rp["lo"]) / ds,
+                "fixed": ex["hi"] - ps * hi["samples"],
+                "all_in": ex["hi"] / hi["samples"],
+                "per_cpu_s": hi["samples"] / (hi["work"]["ns"] / 1e9) / ncpu,
+                "rx_per_sample": hi["rx"] / hi["samples"] if hi["samples"] else None,
+                "counts_per_sample": hi["counts"] / hi["samples"] if hi["samples"] else None,
+                "lost": lo["lost"] + hi["lost"], "rc": lo["rc"] or hi["rc"]})
+        if not per_round:
+            continue
+        fl = floors.get(rate)
+        row = {"tool": tool, "rate_hz": rate, "rounds": len(per_round),
+               "samples_long": spread([x["samples"][1] for x in per_round]),
+               "samples_short": spread([x["samples"][0] for x in per_round]),
+               "samples_per_cpu_s": statistics.median(x["per_cpu_s"] for x in per_round),
+               "insns_per_sample": spread([x["per_sample"] for x in per_round]),
+               "user_per_sample": spread([x["user_per_sample"] for x in per_round]),
+               "rep_per_sample": spread([x["rep_per_sample"] for x in per_round]),
+               "fixed_insns": spread([x["fixed"] for x in per_round]),
+               "all_in_per_sample": spread([x["all_in"] for x in per_round]),
+               "rx_bytes_per_sample": statistics.median(x["rx_per_sample"] for x in per_round),
+               "count_records_per_sample": statistics.median(x["counts_per_sample"] for x in per_round),
+               "lost": sum(x["lost"] for x in per_round),
+               "failed": sum(1 for x in per_round if x["rc"]),
+               "per_round": per_round}
+        row["above_floor"] = row["insns_per_sample"]["median"] - fl if fl is not None else None
+        out.append(row)
+        # Against the others above the same floor: of the medians, and
+        # paired by round (each less its round's floor).
+        for o in others:
+            ro = [x for x in rows if x["tool"] == o and x["rate_hz"] == rate]
+            if not ro:
+                continue
+            ro = ro[0]
+            paired = []
+            for x in per_round:
+                y, f = pick(o, rate, x["rep"]), pick("floor", rate, x["rep"])
+                if y and f and y[0]["per_sample"] - f[0]["per_sample"]:
+                    paired.append((x["per_sample"] - f[0]["per_sample"]) /
+                                  (y[0]["per_sample"] - f[0]["per_sample"]))
+            e = {"a": tool, "o": o, "rate_hz": rate,
+                 "above_floor": (row["above_floor"], ro["above_floor"]),
+                 "of_medians": (row["above_floor"] / ro["above_floor"]
+                                if ro["above_floor"] and row["above_floor"] is not None else None),
+                 "paired": spread(paired)}
+            if o.startswith("adprof"):
+                raw = [r["rx"] / r["samples"] for r in pick(o, rate) if r.get("rx") and r["samples"]]
+                if raw:
+                    e["rx_bytes_per_sample"] = (row["rx_bytes_per_sample"], statistics.median(raw))
+                    e["bytes_ratio"] = row["rx_bytes_per_sample"] / statistics.median(raw)
+            cmp_.append(e)
+    others = [{"tool": r["tool"], "rate_hz": r["rate_hz"], "runs": r["runs"],
+               "samples": r["samples"]["median"],
+               "insns_per_sample": r["insns_per_sample"], "above_floor": r["above_floor"],
+               "rx_bytes_per_sample": statistics.median(
+                   x["rx"] / x["samples"] for x in pick(r["tool"], r["rate_hz"])
+                   if x.get("rx") and x.get("samples")) if r["tool"].startswith("adprof") else None}
+              for r in rows if r["tool"] in ("adprof", "adprof-g", "bpftrace", "bpftrace-g", "floor")]
+    return {"rows": out, "compare": cmp_, "others": others,
+            "floors": {str(k): v for k, v in floors.items() if not isinstance(k, tuple)}}
+
+
+def write_summary(path, res):
+    g = res["guest"]
+    with open(path, "w") as f:
+        def p(s=""):
+            f.write(s + "\n")
+        p("adprof summary mode in guest instructions (bench/profile, insn TCG plugin)")
+        p("QEMU/TCG, one thread, %s vCPUs; workload spinfix -t 2 N (fixed work), N = %s and %s;"
+          % (g.get("ncpu"), g.get("calls"), g.get("calls", 0) // 2))
+        p("%s rounds; perf: %s; bpftrace: %s; host load at the end: %s"
+          % (g.get("reps"), g.get("perf"), g.get("bpftrace"), res["host_load_at_end"]))
+        p()
+        p("adprof-sum: adprofctl record --summary -F F -o FILE -- spinfix, the whole")
+        p("recording inside the window, so the samples it reports are exactly the")
+        p("window's (count records have no time to pick them by). Each round runs")
+        p("it at both lengths; cost per sample = (extra insns of the long run -")
+        p("extra of the short) / (samples of the long - samples of the short),")
+        p("each extra against the bare runs of its length: adprofctl's own start")
+        p("and stop cancel. fixed M: what is left of the long run's extra after")
+        p("that (start and stop); all-in: the long run's extra / its samples.")
+        p("Other tools' rows (adprof raw, bpftrace, floor) are profile.txt's method,")
+        p("from the same boot: extra of the workload / samples inside it.")
+        p("bytes/smp: netlink bytes adprofctl received / samples it reported.")
+        p("Medians over rounds [min..max]; >floor: above the floor's median.")
+        p()
+        p("%-13s %6s %8s %22s %6s %5s %5s %8s %18s %9s %9s %5s"
+          % ("tool", "rate", "samples", "insns/sample", ">floor", "user", "rep",
+             "fixed M", "all-in", "bytes/smp", "cnt/smp", "lost"))
+        for r in res["rows"]:
+            s = r["insns_per_sample"]
+            p("%-13s %6d %8.0f %22s %6s %5.0f %5.0f %8.2f %18s %9.2f %9.4f %5d"
+              % (r["tool"], r["rate_hz"], r["samples_long"]["median"],
+                 "%.0f [%.0f..%.0f]" % (s["median"], s["min"], s["max"]),
+                 "%.0f" % r["above_floor"] if r["above_floor"] is not None else "-",
+                 r["user_per_sample"]["median"], r["rep_per_sample"]["median"],
+                 r["fixed_insns"]["median"] / 1e6,
+                 "%.0f [%.0f..%.0f]" % (r["all_in_per_sample"]["median"],
+                                        r["all_in_per_sample"]["min"],
+                                        r["all_in_per_sample"]["max"]),
+                 r["rx_bytes_per_sample"], r["count_records_per_sample"], r["lost"]))
+        p()
+        p("The other tools of the same boot (profile.txt's method):")
+        for r in res["others"]:
+            s = r["insns_per_sample"]
+            p("%-13s %6d %8.0f %22s %6s %48s"
+              % (r["tool"], r["rate_hz"], r["samples"],
+                 "%.0f [%.0f..%.0f]" % (s["median"], s["min"], s["max"]),
+                 "%.0f" % r["above_floor"] if r["above_floor"] is not None else "-",
+                 "%.2f" % r["rx_bytes_per_sample"] if r["rx_bytes_per_sample"] else "-"))
+        p()
+        p("Per round (samples short/long, insns/sample, fixed M, samples/cpu/s):")
+        for r in res["rows"]:
+            for x in r["per_round"]:
+                p("  %-13s %6d rep %s  %6d/%-6d %7.0f %7.2f %6.0f"
+                  % (r["tool"], r["rate_hz"], x["rep"], x["samples"][0], x["samples"][1],
+                     x["per_sample"], x["fixed"] / 1e6, x["per_cpu_s"]))
+        p()
+        p("Summary against the others, instructions per sample above the floor:")
+        p("of the medians, and paired by round (each less its round's floor);")
+        p("bytes per sample received, summary / raw adprof:")
+        for e in res["compare"]:
+            a, o = e["above_floor"]
+            line = "  %-13s / %-11s %6d Hz %6.0f / %6.0f = %s" % (
+                e["a"], e["o"], e["rate_hz"], a, o,
+                "%.2f" % e["of_medians"] if e["of_medians"] is not None else "-")
+            if e["paired"]:
+                line += "  paired %.2f [%.2f..%.2f]" % (
+                    e["paired"]["median"], e["paired"]["min"], e["paired"]["max"])
+            if "bytes_ratio" in e:
+                line += "  bytes %.2f / %.2f = %.3f" % (
+                    e["rx_bytes_per_sample"][0], e["rx_bytes_per_sample"][1], e["bytes_ratio"])
+            p(line)
+        if res["errors"]:
+            p()
+            p("Errors reported by the guest:")
+            for e in res["errors"]:
+                p("  " + e)
 
 
 def fmt(s, f="%.0f"):
