@@ -73,8 +73,16 @@ check "summary: samples counted ($ss)" test "${ss:-0}" -gt 1000
 check "summary: record version 3" test "$(val record_version $P/sum.out)" = 3
 check "raw: record version 1" test "$(val record_version $P/raw.out)" = 1
 check "summary: no sample lost, no gap" test "$(val lost $P/sum.out)$(val gaps $P/sum.out)" = 00
-check "summary: bytes per sample at most 1/10 of raw's ($sb/$ss vs $rb/$rs)" \
-	test $((sb * rs * 10)) -le $((rb * ss))
+# A tenth at most (the bench measures a 42nd). Not on the debug kernel,
+# whose checks run in every interrupt, and whose vCPUs share one host
+# thread in make check (each resumes to a backlog of interrupts): there
+# spin's samples spread over far more kernel PCs, each a key of its own
+# (393 count records for 4220 samples in one run, against 52 for 7773
+# on Debian's), so a quarter.
+div=10
+[ ! -e /sys/kernel/debug/kmemleak ] || div=4
+check "summary: bytes per sample at most 1/$div of raw's ($sb/$ss vs $rb/$rs)" \
+	test $((sb * rs * div)) -le $((rb * ss))
 set -- $(awk '$1 == "top_pid" { print $3 }' $P/raw.out) $(awk '$1 == "top_pid" { print $3 }' $P/sum.out)
 check "top process is spin in both (raw $1, summary ${2:-none})" test "$1/${2:-}" = spin/spin
 pc=$(awk '$1 == "top_upc" { print $2 }' $P/sum.out)
