@@ -65,6 +65,26 @@ unit() {
 	cat "$tap"
 }
 
+# asan_unit TAP WHAT TEST SOURCES...: build userspace/tests/TEST.c with
+# SOURCES under ASan+UBSan (as sanitize() sets $san, $nl and $d), run it
+# with leak detection, and append its TAP lines to TAP, prefixed "asan:".
+# It fails on a build error, a failing case, or anything the sanitizers
+# print.
+asan_unit() {
+	local tap=$1 what=$2 t=$3
+	shift 3
+	# shellcheck disable=SC2086
+	if cc "${san[@]}" -Iuapi -Iuserspace -o "$d/$t" "userspace/tests/$t.c" "$@" $nl \
+		>"$d/$t.build.log" 2>&1; then
+		ASAN_OPTIONS=detect_leaks=1 "$d/$t" 2>"$d/$t.err" |
+			sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /&asan: /p' >>"$tap"
+		[ "${PIPESTATUS[0]}" -eq 0 ] && [ ! -s "$d/$t.err" ] ||
+			{ echo "not ok - asan: $what reported errors"; sed 's/^/# /' "$d/$t.err" | head -20; } >>"$tap"
+	else
+		{ echo "not ok - asan: $what do not build"; sed 's/^/# /' "$d/$t.build.log"; } >>"$tap"
+	fi
+}
+
 # The client's unit tests again under ASan+UBSan; the client and the fuzzer
 # must build with them too (the guest runs the normal static builds).
 sanitize() {
@@ -72,42 +92,21 @@ sanitize() {
 	local san=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1)
 	nl=$(pkg-config --cflags --libs libnl-genl-3.0 libelf libprotobuf-c zlib)
 	mkdir -p "$d"
+	: >"$tap"
 	make -s -C userspace profile.pb-c.c >/dev/null
-	if cc "${san[@]}" -Iuapi -Iuserspace -o "$d/test_parse" userspace/tests/test_parse.c \
-		userspace/parse.c userspace/json.c userspace/dump.c >"$d/build.log" 2>&1; then
-		ASAN_OPTIONS=detect_leaks=1 "$d/test_parse" 2>"$d/run.err" |
-			sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /&asan: /p' >"$tap"
-		[ "${PIPESTATUS[0]}" -eq 0 ] && [ ! -s "$d/run.err" ] ||
-			{ echo "not ok - asan: unit tests reported errors"; sed 's/^/# /' "$d/run.err" | head -20; } >>"$tap"
-	else
-		{ echo "not ok - asan: unit tests do not build"; sed 's/^/# /' "$d/build.log"; } >"$tap"
-	fi
+	asan_unit "$tap" "parser unit tests" test_parse \
+		userspace/parse.c userspace/json.c userspace/dump.c
 	# shellcheck disable=SC2086
 	quiet_ok "$tap" "asan: adprofctl builds with ASan+UBSan" \
 		cc "${san[@]}" -Iuapi -Iuserspace -o "$d/adprofctl" $(ls userspace/*.c | grep -v static_nss) $nl
 	# shellcheck disable=SC2086
 	quiet_ok "$tap" "asan: adprof-fuzz builds with ASan+UBSan" \
 		cc "${san[@]}" -Iuapi -o "$d/adprof-fuzz" tests/fuzz/adprof-fuzz.c $nl
-	if cc "${san[@]}" -Iuapi -Iuserspace -o "$d/test_recfile" userspace/tests/test_recfile.c \
-		userspace/recfile.c userspace/callgraph.c userspace/parse.c >"$d/build-rf.log" 2>&1; then
-		ASAN_OPTIONS=detect_leaks=1 "$d/test_recfile" 2>"$d/run-rf.err" |
-			sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /&asan: /p' >>"$tap"
-		[ "${PIPESTATUS[0]}" -eq 0 ] && [ ! -s "$d/run-rf.err" ] ||
-			{ echo "not ok - asan: recording reader tests reported errors"; sed 's/^/# /' "$d/run-rf.err" | head -20; } >>"$tap"
-	else
-		{ echo "not ok - asan: recording reader tests do not build"; sed 's/^/# /' "$d/build-rf.log"; } >>"$tap"
-	fi
+	asan_unit "$tap" "recording reader tests" test_recfile \
+		userspace/recfile.c userspace/callgraph.c userspace/parse.c
 	# The decoder of the irq group's events, on messages built with libnl.
-	# shellcheck disable=SC2086
-	if cc "${san[@]}" -Iuapi -Iuserspace -o "$d/test_nl" userspace/tests/test_nl.c \
-		userspace/nl.c userspace/dump.c userspace/parse.c $nl >"$d/build-nl.log" 2>&1; then
-		ASAN_OPTIONS=detect_leaks=1 "$d/test_nl" 2>"$d/run-nl.err" |
-			sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /&asan: /p' >>"$tap"
-		[ "${PIPESTATUS[0]}" -eq 0 ] && [ ! -s "$d/run-nl.err" ] ||
-			{ echo "not ok - asan: irq event decoder tests reported errors"; sed 's/^/# /' "$d/run-nl.err" | head -20; } >>"$tap"
-	else
-		{ echo "not ok - asan: irq event decoder tests do not build"; sed 's/^/# /' "$d/build-nl.log"; } >>"$tap"
-	fi
+	asan_unit "$tap" "irq event decoder tests" test_nl \
+		userspace/nl.c userspace/dump.c userspace/parse.c
 	# The file fuzzer: recordings of recgen, cut and corrupted, through
 	# every output format of the ASan+UBSan adprofctl (tests/fuzz/).
 	rm -rf "$d/fuzz"
