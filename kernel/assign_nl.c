@@ -41,21 +41,6 @@ static const u8 adprof_dev_cmd_attrs[ADPROF_CMD_MAX + 1][4] = {
 	[ADPROF_CMD_DMA_GET] = { ADPROF_A_IOVA },
 };
 
-/*
- * Take adprof_lock and find the LIVE device of DEV_ID (present). Return:
- * the device, the lock held; or NULL, with an extack, the lock not held.
- */
-static struct adprof_dev *adprof_lock_dev(struct genl_info *info)
-{
-	struct adprof_dev *adev;
-
-	mutex_lock(&adprof_lock);
-	adev = adprof_dev_lookup(info);
-	if (!adev)
-		mutex_unlock(&adprof_lock);
-	return adev;
-}
-
 /**
  * adprof_nl_dev_pre_doit() - look up the device of a command
  * @cmd: the command, one flagged ADPROF_NL_F_DEV or _DEV_REF
@@ -81,9 +66,12 @@ int adprof_nl_dev_pre_doit(u8 cmd, struct genl_info *info, bool ref)
 		if (adprof_nl_require(info, need[i]))
 			return -EINVAL;
 
-	adev = adprof_lock_dev(info);
-	if (!adev)
+	mutex_lock(&adprof_lock);
+	adev = adprof_dev_lookup(info);
+	if (!adev) {
+		mutex_unlock(&adprof_lock);
 		return -ENODEV;
+	}
 	info->user_ptr[0] = adev;
 	if (ref) {
 		kref_get(&adev->ref);
@@ -315,9 +303,12 @@ int adprof_nl_dev_deassign(struct sk_buff *skb, struct genl_info *info)
 	if (adprof_nl_require(info, ADPROF_A_DEV_ID))
 		return -EINVAL;
 
-	adev = adprof_lock_dev(info);
-	if (!adev)
+	mutex_lock(&adprof_lock);
+	adev = adprof_dev_lookup(info);
+	if (!adev) {
+		mutex_unlock(&adprof_lock);
 		return -ENODEV;
+	}
 	adev->state = ADPROF_DEV_DEASSIGNING;
 	adprof_gen++;
 	pdev = pci_dev_get(adev->pdev);
