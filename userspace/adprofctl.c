@@ -35,10 +35,11 @@ static const struct adp_cmd cmds[] = {
 	  "Route a device's host interrupts to a guest vector type.\n"
 	  "With --deassign, release the sides named. Words may also be\n"
 	  "comma-joined; a number is sent as raw ADPROF_IRQ_* flags." },
-	{ "msix", cmd_msix, "ID nr N\nID entry E gsi G",
+	{ "msix", cmd_msix, "ID nr N\nID entry E gsi G [entry E gsi G]...",
 	  "Set up MSI-X routing.\n"
 	  "nr sizes the table (N 1..255, once per assignment); entry routes\n"
-	  "device MSI-X entry E to guest vector G." },
+	  "device MSI-X entry E to guest vector G. Several entries are sent\n"
+	  "in order, one request each, up to the first one refused." },
 	{ "ack", cmd_ack, "ID",
 	  "End of interrupt for host INTx: unmask the line." },
 	{ "watch-irq", cmd_watch_irq, "[-c COUNT] [-t SECONDS] [--latency]",

@@ -430,27 +430,49 @@ nla_put_failure:
 	return build_failed(ctx, msg);
 }
 
-static int msix_set_entry(struct adp_ctx *ctx, char **argv)
+/*
+ * "ID entry E gsi G [entry E gsi G]...": every pair is checked before the
+ * first message goes, then one MSIX_SET_ENTRY each, in order, up to the
+ * first the kernel refuses (named in the error; those before it stay set).
+ */
+static int msix_set_entries(struct adp_ctx *ctx, int argc, char **argv)
 {
-	struct nl_msg *msg;
 	uint32_t id, entry, gsi;
-	int ret;
+	struct nl_msg *msg;
+	char what[48];
+	int i, ret;
 
 	ret = arg_dev_id(ctx, argv[1], &id);
-	if (!ret)
-		ret = arg_u32(ctx, "MSI-X entry", argv[3], 0, UINT32_MAX, &entry);
-	if (!ret)
-		ret = arg_u32(ctx, "GSI", argv[5], 0, UINT32_MAX, &gsi);
+	for (i = 2; !ret && i < argc; i += 4) {
+		if (i + 4 > argc || strcmp(argv[i], "entry") ||
+		    strcmp(argv[i + 2], "gsi"))
+			return usage_error(ctx);
+		ret = arg_u32(ctx, "MSI-X entry", argv[i + 1], 0, UINT32_MAX,
+			      &entry);
+		if (!ret)
+			ret = arg_u32(ctx, "GSI", argv[i + 3], 0, UINT32_MAX,
+				      &gsi);
+	}
 	if (ret)
 		return ret;
 
-	msg = adp_msg_new(ADPROF_CMD_MSIX_SET_ENTRY, 0);
-	if (!msg)
-		goto nla_put_failure;
-	NLA_PUT_U32(msg, ADPROF_A_DEV_ID, id);
-	NLA_PUT_U32(msg, ADPROF_A_MSIX_ENTRY, entry);
-	NLA_PUT_U32(msg, ADPROF_A_GSI, gsi);
-	return run(ctx, msg, NULL, NULL);
+	for (i = 2; i < argc; i += 4) {
+		/* Both parsed above. */
+		parse_u32(argv[i + 1], 0, UINT32_MAX, &entry);
+		parse_u32(argv[i + 3], 0, UINT32_MAX, &gsi);
+		msg = adp_msg_new(ADPROF_CMD_MSIX_SET_ENTRY, 0);
+		if (!msg)
+			goto nla_put_failure;
+		NLA_PUT_U32(msg, ADPROF_A_DEV_ID, id);
+		NLA_PUT_U32(msg, ADPROF_A_MSIX_ENTRY, entry);
+		NLA_PUT_U32(msg, ADPROF_A_GSI, gsi);
+		snprintf(what, sizeof(what), "%s: entry %u", ctx->cmd->name,
+			 entry);
+		if (adp_transact(argc > 6 ? what : ctx->cmd->name, msg, NULL,
+				 NULL))
+			return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
 
 nla_put_failure:
 	return build_failed(ctx, msg);
@@ -460,8 +482,8 @@ int cmd_msix(struct adp_ctx *ctx, int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[2], "nr"))
 		return msix_set_nr(ctx, argv);
-	if (argc == 6 && !strcmp(argv[2], "entry") && !strcmp(argv[4], "gsi"))
-		return msix_set_entry(ctx, argv);
+	if (argc >= 6 && !strcmp(argv[2], "entry"))
+		return msix_set_entries(ctx, argc, argv);
 	return usage_error(ctx);
 }
 

@@ -292,9 +292,14 @@ check "MSI-X vectors gone from /proc/interrupts" sh -c '! grep -q adprof: /proc/
 check "the table went with host MSI-X" sh -c '! adprofctl list 2 | grep -q "msix nr"'
 expect "the device masked all entries again" '^0:1 1:1 2:1 3:1$' edu msixmask "$VRNG"
 check "MSIX_SET_NR 2 after the release" adprofctl msix 2 nr 2
-check "MSI-X entries 3 and 1" sh -c 'adprofctl msix 2 entry 3 gsi 1 && adprofctl msix 2 entry 1 gsi 2'
-refuse "a third entry in a table of 2: ENOSPC" 'every slot.*No space left' \
-	adprofctl msix 2 entry 0 gsi 3
+fails "several entries, one malformed: usage, nothing sent" 'Usage|usage' \
+	adprofctl msix 2 entry 3 gsi 1 entry 1 gsi
+fails "... or one out of range" "GSI 'x'" adprofctl msix 2 entry 3 gsi 1 entry 1 gsi x
+check "... and the table is still empty" sh -c '! adprofctl list 2 | grep -q "msix nr 2 table [0-9]"'
+refuse "entries 3, 1 and 0 in one call, a table of 2: the third refused, named" \
+	'^adprofctl: msix: entry 0: .*every slot.*No space left' \
+	adprofctl msix 2 entry 3 gsi 1 entry 1 gsi 2 entry 0 gsi 3
+expect "... the two before it set" 'msix nr 2 table 3=1 1=2$' adprofctl list 2
 refuse "guest MSI-X kept its side: EEXIST" 'already assigned.*File exists' \
 	adprofctl irq 2 host=msix guest=msix
 check "host MSI-X alone, on entries 3 and 1" adprofctl irq 2 host=msix
