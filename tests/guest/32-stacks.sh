@@ -131,13 +131,15 @@ expect "report names the spinning function under [unknown]" '^stackprog;\[unknow
 for hz in 1000 2000 4000; do
 	spin -t 2 6 >/dev/null &
 	sp=$!
-	# Listens 6 s past the stop: the debug kernel streams the rest for seconds.
-	profsub listen -d 10 >$P/acc.$hz 2>&1 &
+	# The stop is acknowledged once every message is queued to the
+	# subscriber, whose window then ends (SIGUSR1): it reads the rest.
+	profsub listen -d 120 >$P/acc.$hz 2>&1 &
 	li=$!
 	sleep 1
 	adprofctl start -g -F $hz --detach
 	sleep 3
 	adprofctl stop
+	kill -USR1 $li
 	wait $li
 	wait $sp
 	adprofctl stat >$P/acc.$hz.stat

@@ -75,10 +75,11 @@ check "start detached" adprofctl start --detach -F $HZ
 check "CPU 1 offline" sh -c "echo 0 > $ONL"
 sleep 1
 check "CPU 1 online" sh -c "echo 1 > $ONL"
-profsub listen -d 3 >$P/hp2.out 2>&1 &
+profsub listen -d 60 >$P/hp2.out 2>&1 &
 li=$!
 sleep 1
 check "stop" adprofctl stop
+kill -USR1 $li
 wait $li
 adprofctl stat >$P/hp2.stat
 check "detached: records received = stream_samples ($(val records $P/hp2.out))" \

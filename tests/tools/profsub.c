@@ -7,8 +7,9 @@
  *                          start a session owned by this process, subscribe
  *                          to "samples" for -d seconds or while CMD runs,
  *                          stop, read what is left, print a summary
- *   profsub listen [OPTS]  only subscribe for -d seconds, read what is
- *                          queued by then, print a summary
+ *   profsub listen [OPTS]  only subscribe for -d seconds (or until
+ *                          SIGUSR1), read what is queued by then, print a
+ *                          summary
  *   profsub hold [OPTS]    only start a session (owned unless -D), hold the
  *                          socket for -d seconds, exit without stopping
  *
@@ -37,6 +38,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,9 +271,17 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Set by SIGUSR1: the window ends now (listen), read what is queued. */
+static volatile sig_atomic_t window_end;
+
+static void on_usr1(int sig __attribute__((unused)))
+{
+	window_end = 1;
+}
+
 /*
- * Read the data socket until @until (monotonic s) or until @child exits
- * if it is not 0; until the socket is empty if @until is 0.
+ * Read the data socket until @until (monotonic s) or SIGUSR1, or until
+ * @child exits if it is not 0; until the socket is empty if @until is 0.
  */
 static void drain(struct nl_sock *data, double until, pid_t child)
 {
@@ -283,7 +293,7 @@ static void drain(struct nl_sock *data, double until, pid_t child)
 		if (child && waitpid(child, &status, WNOHANG) == child)
 			return;
 		left = until ? until - now() : 0;
-		if (until && left <= 0)
+		if (until && (left <= 0 || window_end))
 			return;
 		ms = left > 0.1 ? 100 : (int)(left * 1000);
 		n = poll(&pfd, 1, ms);
@@ -489,6 +499,12 @@ int main(int argc, char **argv)
 		request(ctrl, msg, "start");
 	}
 
+	if (!strcmp(mode, "listen")) {
+		/* No SA_RESTART: the signal ends poll() at once. */
+		struct sigaction sa = { .sa_handler = on_usr1 };
+
+		sigaction(SIGUSR1, &sa, NULL);
+	}
 	if (!data) {
 		usleep(secs * 1e6);
 		return 0;	/* closing ctrl ends an owned session */
