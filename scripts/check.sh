@@ -199,7 +199,7 @@ vm() {
 # checks too, and pc's ACPI (a _PRT of 128 loops at every
 # pci_enable_device) takes the debug kernel more than its 30 s limit.
 DEBUG_SKIP="15-ynl 36-interop 38-timeline 39-summary-report 60-json 70-privs"
-DEBUG_APPEND="adprof.stress=5 adprof.leak_cycles=6 adprof.unload=3 adprof.fuzz=2000 adprof.race_rounds=30"
+DEBUG_APPEND="adprof.stress=5 adprof.leak_cycles=6 adprof.unload=3 adprof.fuzz=2000 adprof.race_rounds=12 adprof.dma_hold_mb=16 adprof.dma_cycles=20"
 
 debug() {
 	local tap=$res/55-debug.tap series out

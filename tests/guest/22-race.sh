@@ -16,7 +16,7 @@
 SYS=/sys/bus/pci/devices
 DRV=/sys/bus/pci/drivers/adprof
 EDU=$(edu find 1234:11e8)
-ROUNDS=150
+ROUNDS=80
 for a in $(cat /proc/cmdline); do
 	case $a in adprof.race_rounds=*) ROUNDS=${a#*=} ;; esac
 done
