@@ -308,4 +308,28 @@ static inline u32 adprof_buf_unread(const struct adprof_buf *b)
 	return b->nrec - b->rd_rec;
 }
 
+/**
+ * adprof_buf_due() - is a slot's buffer worth rotating out before its time?
+ * @b: the buffer in a CPU's slot, or NULL
+ * @rec_max: the longest record the session's sampler writes
+ *
+ * For the tick, which rotates a buffer once it is due by time or by this:
+ * at least half full, or without room for one more record of the longest
+ * kind, or a sample already refused for room. The tick reads the counts
+ * while the sampler may still write them, on the same CPU: a stale value
+ * only moves the rotation by a tick.
+ *
+ * Return: true if @b should go now (true for an empty slot).
+ */
+static inline bool adprof_buf_due(const struct adprof_buf *b, u32 rec_max)
+{
+	u32 used;
+
+	if (!b)
+		return true;
+	used = READ_ONCE(b->used);
+	return used >= b->size / 2 || b->size - used < rec_max ||
+	       READ_ONCE(b->overflow);
+}
+
 #endif /* _ADPROF_BUFFER_H */

@@ -6,10 +6,15 @@
  * A session samples the CPUs of its mask with one backend (backend.h). On
  * each sampled CPU the backend's interrupt calls adprof_prof_sample(), which
  * writes records into that CPU's current buffer (buffer.h) and nothing else.
- * Each tick (module parameter prof_tick_ms, 100 ms by default, so a
- * subscriber sees samples a tenth of a second after they are taken) the
- * CPU's tick worker, bound to that CPU, switches in a spare buffer and
- * rotates the old one onto the global list. The stream worker pops buffers
+ * Each tick (module parameter prof_tick_ms, 100 ms by default) the CPU's
+ * tick worker, bound to that CPU, looks at its current buffer: once it is
+ * half full, or has been current for prof_latency_ms (1 s by default: the
+ * longest a subscriber waits for a sample), the worker switches in a spare
+ * buffer and rotates the old one onto the global list. So each message,
+ * with the wakeups of the stream worker and of the subscriber that come
+ * with it, carries half a buffer or a latency's worth of samples, as
+ * perf's ring buffer wakes its reader at a watermark; a buffer is sized
+ * (by default) for twice the samples of a latency. The stream worker pops buffers
  * off the list and multicasts them on the "samples" group, as long as
  * somebody listens; with nobody listening the list keeps what it may hold
  * (MAX_BUFS) and rotation counts the rest as dropped. Buffers read to
@@ -135,11 +140,17 @@
 #define ADPROF_TICK_MS_MIN	10U
 #define ADPROF_TICK_MS_MAX	1000U
 #define ADPROF_SUMMARY_MS_MAX	10000U
+#define ADPROF_LATENCY_MS_MAX	10000U
 
 static unsigned int prof_tick_ms = 100;
 module_param(prof_tick_ms, uint, 0644);
 MODULE_PARM_DESC(prof_tick_ms,
 		 "profiler buffer rotation period in ms (10-1000, read at start)");
+
+static unsigned int prof_latency_ms = 1000;
+module_param(prof_latency_ms, uint, 0644);
+MODULE_PARM_DESC(prof_latency_ms,
+		 "longest a sample waits for its buffer's rotation in ms (at least a tick, at most 10000, read at start)");
 
 /* drop_monitor's summary alerts come once a second (dm_delay), too. */
 static unsigned int prof_summary_ms = 1000;
@@ -167,6 +178,7 @@ struct adprof_comm_ent {
  * @tab: the summary table slot, or NULL: the table the sampler counts in (C)
  * @cpu: this CPU's number (I)
  * @tick: the tick worker, queued on @cpu
+ * @due: jiffies by which the current buffer is rotated, full or not (W)
  * @spare: the next buffer to switch in, or NULL (W)
  * @tab_spare: the next summary table to switch in, empty, or NULL (W)
  * @event: the backend's handle while the CPU is sampled (S)
@@ -181,6 +193,7 @@ struct adprof_prof_cpu {
 
 	unsigned int cpu;
 	struct delayed_work tick;
+	unsigned long due;
 	struct adprof_buf *spare;
 	struct adprof_sumtab *tab_spare;
 	void *event;
@@ -217,6 +230,7 @@ static u32 adprof_prof_max_bufs;		/* s */
 static u32 adprof_prof_sum_nent;		/* s, 0: no summary tables */
 static u32 adprof_prof_flags;			/* s */
 static unsigned long adprof_prof_tick_jiffies;	/* s */
+static unsigned long adprof_prof_latency_jiffies;	/* s */
 static struct net *adprof_prof_owner_net;	/* S, compared only */
 static u32 adprof_prof_owner;			/* S, 0: none or detached */
 
@@ -659,6 +673,14 @@ static void adprof_prof_tick(struct work_struct *work)
 	struct adprof_sumtab *oldt = NULL;
 	struct adprof_buf *new, *old;
 
+	/*
+	 * Only this worker switches the slot while the session runs. A
+	 * summary session's table goes out every tick, with its buffer.
+	 */
+	if (!adprof_prof_sum_nent && time_before(jiffies, c->due) &&
+	    !adprof_buf_due(c->buf, adprof_prof_rec_max))
+		goto requeue;
+
 	new = c->spare;
 	c->spare = NULL;
 	if (!new)
@@ -686,6 +708,7 @@ static void adprof_prof_tick(struct work_struct *work)
 	}
 	old = adprof_buf_switch(&c->buf, new);
 	preempt_enable();
+	c->due = jiffies + adprof_prof_latency_jiffies;
 
 	if (oldt) {
 		adprof_prof_flush_tab(c, oldt, old);
@@ -835,10 +858,13 @@ static int adprof_prof_parse_mask(struct genl_info *info, struct cpumask *mask)
 	return 0;
 }
 
-/* Room for two ticks of samples, plus comm records. */
-static u32 adprof_prof_default_buf_samples(u32 freq, unsigned int tick_ms)
+/*
+ * Room for two periods of samples, plus comm records: the tick rotates a
+ * buffer half full, so at a steady rate the latency decides.
+ */
+static u32 adprof_prof_default_buf_samples(u32 freq, unsigned int period_ms)
 {
-	u64 n = div_u64((u64)freq * tick_ms * 2, MSEC_PER_SEC) +
+	u64 n = div_u64((u64)freq * period_ms * 2, MSEC_PER_SEC) +
 		ADPROF_COMM_CACHE;
 
 	return clamp_t(u64, n, ADPROF_BUF_SAMPLES_MIN, ADPROF_BUF_SAMPLES_MAX);
@@ -854,7 +880,7 @@ static u32 adprof_prof_default_buf_samples(u32 freq, unsigned int tick_ms)
  */
 static int adprof_prof_size_tabs(struct genl_info *info);
 
-static int adprof_prof_size_bufs(struct genl_info *info, unsigned int tick_ms)
+static int adprof_prof_size_bufs(struct genl_info *info, unsigned int period_ms)
 {
 	struct nlattr *n_attr = info->attrs[ADPROF_A_BUF_SAMPLES];
 	struct nlattr *d_attr = info->attrs[ADPROF_A_STACK_DEPTH];
@@ -890,7 +916,7 @@ static int adprof_prof_size_bufs(struct genl_info *info, unsigned int tick_ms)
 			return -EINVAL;
 		}
 	} else {
-		n = adprof_prof_default_buf_samples(adprof_prof_freq, tick_ms);
+		n = adprof_prof_default_buf_samples(adprof_prof_freq, period_ms);
 		if (adprof_prof_sum_nent)
 			n = min(n, 2 * adprof_prof_sum_nent + ADPROF_COMM_CACHE);
 		n = min(n, ADPROF_BUF_BYTES_MAX / adprof_prof_rec_max);
@@ -1050,7 +1076,7 @@ static int adprof_prof_start_locked(struct genl_info *info)
 	const struct adprof_backend *be;
 	const char *name = ADPROF_BACKEND_DEFAULT;
 	struct nlattr **attrs = info->attrs;
-	unsigned int cpu, tick_ms;
+	unsigned int cpu, tick_ms, period_ms;
 	u32 max_bufs;
 	bool ok;
 	int err;
@@ -1082,14 +1108,19 @@ static int adprof_prof_start_locked(struct genl_info *info)
 		   nla_get_u32(attrs[ADPROF_A_MAX_BUFS]) : ADPROF_MAX_BUFS_DEFAULT;
 	adprof_prof_flags = attrs[ADPROF_A_PROF_FLAGS] ?
 		nla_get_u32(attrs[ADPROF_A_PROF_FLAGS]) : 0;
-	if (adprof_prof_flags & ADPROF_PROF_F_SUMMARY)
+	if (adprof_prof_flags & ADPROF_PROF_F_SUMMARY) {
 		tick_ms = clamp(READ_ONCE(prof_summary_ms), ADPROF_TICK_MS_MIN,
 				ADPROF_SUMMARY_MS_MAX);
-	else
+		period_ms = tick_ms;
+	} else {
 		tick_ms = clamp(READ_ONCE(prof_tick_ms), ADPROF_TICK_MS_MIN,
 				ADPROF_TICK_MS_MAX);
+		period_ms = clamp(READ_ONCE(prof_latency_ms), tick_ms,
+				  ADPROF_LATENCY_MS_MAX);
+	}
 	adprof_prof_tick_jiffies = max(msecs_to_jiffies(tick_ms), 1UL);
-	err = adprof_prof_size_bufs(info, tick_ms);
+	adprof_prof_latency_jiffies = max(msecs_to_jiffies(period_ms), 1UL);
+	err = adprof_prof_size_bufs(info, period_ms);
 	if (err)
 		return err;
 
@@ -1123,10 +1154,13 @@ static int adprof_prof_start_locked(struct genl_info *info)
 	}
 	adprof_bufpool_open(&adprof_prof_pool, adprof_prof_buf_bytes,
 			    2 * cpumask_weight(adprof_prof_mask));
-	for_each_cpu(cpu, adprof_prof_mask)
+	for_each_cpu(cpu, adprof_prof_mask) {
+		adprof_prof_cpu(cpu)->due = jiffies +
+					    adprof_prof_latency_jiffies;
 		queue_delayed_work_on(cpu, system_wq,
 				      &adprof_prof_cpu(cpu)->tick,
 				      adprof_prof_tick_jiffies);
+	}
 	cpus_read_unlock();
 	return 0;
 

@@ -362,6 +362,39 @@ static void buffer_test_rotate_empty(struct kunit *test)
 	adprof_buf_free(b);
 }
 
+/* The tick's test: half full, no room for the longest record, or overflow. */
+static void buffer_test_due(struct kunit *test)
+{
+	struct adprof_buf *b = test_buf(test, 0, 0);
+	u32 half = TEST_BYTES / REC / 2, big = 4 * REC;
+
+	KUNIT_EXPECT_TRUE(test, adprof_buf_due(NULL, REC));
+	KUNIT_EXPECT_FALSE(test, adprof_buf_due(b, REC));
+	while (b->used + REC < TEST_BYTES / 2)
+		test_fixed(test, b, 1);
+	KUNIT_EXPECT_EQ(test, b->nrec, half - 1);
+	KUNIT_EXPECT_FALSE(test, adprof_buf_due(b, REC));
+	test_fixed(test, b, 2);
+	KUNIT_EXPECT_TRUE(test, adprof_buf_due(b, REC));
+	adprof_buf_free(b);
+
+	/* Less than the longest record left, though not half full. */
+	b = test_buf(test, 0, 0);
+	KUNIT_EXPECT_FALSE(test, adprof_buf_due(b, TEST_BYTES));
+	KUNIT_EXPECT_TRUE(test, adprof_buf_due(b, TEST_BYTES + 8));
+	test_fixed(test, b, 1);
+	KUNIT_EXPECT_FALSE(test, adprof_buf_due(b, big));
+	KUNIT_EXPECT_TRUE(test, adprof_buf_due(b, TEST_BYTES - REC + 8));
+	adprof_buf_free(b);
+
+	/* A sample refused for room makes it due however little is used. */
+	b = test_buf(test, 1, 0);
+	KUNIT_EXPECT_NULL(test, adprof_buf_reserve_max(b, TEST_BYTES));
+	KUNIT_EXPECT_EQ(test, b->overflow, 1);
+	KUNIT_EXPECT_TRUE(test, adprof_buf_due(b, REC));
+	adprof_buf_free(b);
+}
+
 static void buffer_test_rotate_null(struct kunit *test)
 {
 	struct adprof_buflist *l = test->priv;
@@ -713,6 +746,7 @@ static struct kunit_case buffer_test_cases[] = {
 	KUNIT_CASE(buffer_test_rotate_to_list),
 	KUNIT_CASE(buffer_test_rotate_empty),
 	KUNIT_CASE(buffer_test_rotate_null),
+	KUNIT_CASE(buffer_test_due),
 	KUNIT_CASE(buffer_test_rotate_drop_at_cap),
 	KUNIT_CASE(buffer_test_set_max),
 	KUNIT_CASE(buffer_test_overflow_listed),
