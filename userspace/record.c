@@ -234,6 +234,7 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 	struct rec *r = arg;
 	size_t len, off = 0;
 	const void *data;
+	uint32_t last = 0;	/* pid of the last sample: known already */
 	bool bad = false;
 
 	if (nlh->nlmsg_type != r->family ||
@@ -265,7 +266,10 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 		} else {
 			r->end.samples += adprof_record_samples(s);
 			r->counts += !!(s->flags & ADPROF_SAMPLE_F_COUNT);
-			rec_pid(r, s->pid, NULL);
+			/* Runs of one pid are the rule: look it up once. */
+			if (s->pid != last)
+				rec_pid(r, s->pid, NULL);
+			last = s->pid;
 		}
 	}
 	if (bad)
