@@ -138,16 +138,18 @@ run_none() {	# rep calls
 	echo "BENCH run tool=none rate=0 rep=$1 calls=$2 label=$1-none-$2"
 }
 
-# adprof-tick: the same with the module's prof_tick_ms at 1000 (100 by
-# default): what the work done per tick and per message costs.
+# adprof-tick: the same with the module's prof_latency_ms at 100 (1000 by
+# default): a rotation, a message and its wakeups every 100 ms tick per
+# CPU, as before the latency: what the work per message costs.
 run_adprof() {	# rep rate calls [-g] [-tick]
 	g=$4 v=$5
 	l=$1-adprof$g$v-$2
-	[ "$v" = -tick ] && echo 1000 >/sys/module/adprof/parameters/prof_tick_ms
+	lat=$(cat /sys/module/adprof/parameters/prof_latency_ms)
+	[ "$v" = -tick ] && echo 100 >/sys/module/adprof/parameters/prof_latency_ms
 	window "$l" quiet adprofctl record -F "$2" $g ${g:+${depth:+--depth $depth}} \
 		-o /tmp/a.data -- sh /tmp/win.sh "$l" "$3"
 	rc=$?
-	echo 100 >/sys/module/adprof/parameters/prof_tick_ms
+	echo "$lat" >/sys/module/adprof/parameters/prof_latency_ms
 	# "adprofctl: record: N samples, C comm records in M messages ...; lost L, sequence gaps G, socket overruns O"
 	rx=$(sed -n 's/.* \([0-9]*\) bytes received.*/\1/p' /tmp/err)
 	set -- "$1" "$2" "$3" $(sed -n 's/.*record: \([0-9]*\) samples, \([0-9]*\) comm records in \([0-9]*\) messages.*lost \([0-9]*\), sequence gaps \([0-9]*\), socket overruns \([0-9]*\).*/\1 \2 \3 \4 \5 \6/p' /tmp/err)
