@@ -17,7 +17,8 @@ struct adprof_backend;
  *	Returns 0, or -ENOENT/-EOPNOTSUPP when the hardware is missing.
  * @start_cpu: start sampling on one online CPU, @freq times a second,
  *	calling adprof_prof_sample(@cookie, ...) from the sampling interrupt
- *	on that CPU only; may sleep. Returns a handle or an ERR_PTR().
+ *	on that CPU only, with the sample's time when the interrupt brings
+ *	it; may sleep. Returns a handle or an ERR_PTR().
  * @stop_cpu: stop and free a handle; may sleep. Once it returns, no
  *	call to adprof_prof_sample() for that handle runs or will run.
  */
@@ -46,7 +47,11 @@ extern const struct adprof_backend adprof_backend_cycles;
 
 struct pt_regs;
 
-/* profile.c: the sampler. Be careful: may be called in NMI context. */
-void adprof_prof_sample(void *cookie, struct pt_regs *regs);
+/*
+ * profile.c: the sampler. Be careful: may be called in NMI context.
+ * @time_ns is the sample's CLOCK_MONOTONIC time when the backend knows it
+ * without a clock read, else 0: the sampler reads the clock if it needs it.
+ */
+void adprof_prof_sample(void *cookie, struct pt_regs *regs, u64 time_ns);
 
 #endif /* _ADPROF_BACKEND_H */

@@ -10,8 +10,17 @@
  *
  * Both ask perf for FREQ samples a second (attr.freq): perf turns that into
  * a fixed period for cpu-clock and adjusts the period of cycles on the fly.
+ *
+ * A cpu-clock sample's time is its hrtimer's expiry: perf's timer function
+ * calls the overflow handler before it forwards the timer, so the expiry
+ * is the CLOCK_MONOTONIC time this sample was due, which the hrtimer core
+ * read the clock to run (behind the interruption by the interrupt latency
+ * only). The handler need not read the clocksource a second time: on many
+ * guests that is the HPET, an emulated device read. A cycles sample reads
+ * the NMI-safe fast clock (the sampler does, when it needs the time).
  */
 #include <linux/err.h>
+#include <linux/hrtimer.h>
 #include <linux/perf_event.h>
 #include <linux/ptrace.h>
 #include <linux/cpumask.h>
@@ -23,10 +32,12 @@
  * struct adprof_perf_event - the perf event of a backend
  * @type: perf_event_attr.type
  * @config: perf_event_attr.config
+ * @handler: its overflow handler
  */
 struct adprof_perf_event {
 	u32 type;
 	u64 config;
+	perf_overflow_handler_t handler;
 };
 
 /* Be careful: NMI context for hardware events. */
@@ -34,7 +45,16 @@ static void adprof_perf_overflow(struct perf_event *event,
 				 struct perf_sample_data *data,
 				 struct pt_regs *regs)
 {
-	adprof_prof_sample(event->overflow_handler_context, regs);
+	adprof_prof_sample(event->overflow_handler_context, regs, 0);
+}
+
+/* cpu-clock: hard IRQ, inside perf's hrtimer function (see above). */
+static void adprof_perf_overflow_hrtimer(struct perf_event *event,
+					 struct perf_sample_data *data,
+					 struct pt_regs *regs)
+{
+	adprof_prof_sample(event->overflow_handler_context, regs,
+			   hrtimer_get_expires_ns(&event->hw.hrtimer));
 }
 
 static struct perf_event *adprof_perf_create(const struct adprof_backend *be,
@@ -52,8 +72,8 @@ static struct perf_event *adprof_perf_create(const struct adprof_backend *be,
 		.disabled = disabled,
 	};
 
-	return perf_event_create_kernel_counter(&attr, cpu, NULL,
-						adprof_perf_overflow, cookie);
+	return perf_event_create_kernel_counter(&attr, cpu, NULL, pe->handler,
+						cookie);
 }
 
 /* A disabled counter on one online CPU: perf says whether the PMU exists. */
@@ -96,11 +116,13 @@ static const struct adprof_backend_ops adprof_perf_ops = {
 static const struct adprof_perf_event adprof_perf_cpu_clock = {
 	.type = PERF_TYPE_SOFTWARE,
 	.config = PERF_COUNT_SW_CPU_CLOCK,
+	.handler = adprof_perf_overflow_hrtimer,
 };
 
 static const struct adprof_perf_event adprof_perf_cycles = {
 	.type = PERF_TYPE_HARDWARE,
 	.config = PERF_COUNT_HW_CPU_CYCLES,
+	.handler = adprof_perf_overflow,
 };
 
 const struct adprof_backend adprof_backend_cpu_clock = {

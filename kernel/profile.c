@@ -307,13 +307,14 @@ static void adprof_prof_count(struct adprof_prof_cpu *c, struct adprof_buf *b,
  * adprof_prof_sample() - record one sample on the current CPU
  * @cookie: the CPU's struct adprof_prof_cpu, given to the backend at start
  * @regs: the interrupted registers
+ * @time_ns: the sample's CLOCK_MONOTONIC time, or 0: read it here
  *
  * Be careful: called from the backend's interrupt, possibly NMI, on the
  * CPU @cookie belongs to. No lock, no allocation, no printk: one or two
  * records, or a count of overflow when the buffer is full; in a summary
  * session a count in the table instead of the sample record.
  */
-void adprof_prof_sample(void *cookie, struct pt_regs *regs)
+void adprof_prof_sample(void *cookie, struct pt_regs *regs, u64 time_ns)
 {
 	struct adprof_prof_cpu *c = cookie;
 	struct adprof_buf *b = READ_ONCE(c->buf);
@@ -365,7 +366,7 @@ void adprof_prof_sample(void *cookie, struct pt_regs *regs)
 	s->cpu = c->cpu;
 	s->flags = user_mode(regs) ? 0 : ADPROF_SAMPLE_F_KERNEL;
 	/* NMI-safe, unlike ktime_get_ns(). */
-	s->time_ns = ktime_get_mono_fast_ns();
+	s->time_ns = time_ns ?: ktime_get_mono_fast_ns();
 	s->pc = instruction_pointer(regs);
 	if (depth) {
 		s->flags |= ADPROF_SAMPLE_F_STACK;

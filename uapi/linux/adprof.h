@@ -393,7 +393,8 @@ enum adprof_stat_attr {
  * @tid: thread id (0 in count records)
  * @cpu: CPU the sample was taken on
  * @flags: ADPROF_SAMPLE_F_*
- * @time_ns: CLOCK_MONOTONIC time of the sample (sample records)
+ * @time_ns: CLOCK_MONOTONIC time of the sample (sample records); with
+ *	the cpu-clock backend, the time its sampling timer was due
  * @count: samples the record stands for, >= 1 (records with
  *	ADPROF_SAMPLE_F_COUNT: a summary session's)
  * @pc: interrupted program counter (sample and count records)
