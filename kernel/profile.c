@@ -6,13 +6,14 @@
  * A session samples the CPUs of its mask with one backend (backend.h). On
  * each sampled CPU the backend's interrupt calls adprof_prof_sample(), which
  * writes records into that CPU's current buffer (buffer.h) and nothing else.
- * Each tick (module parameter prof_tick_ms, 100 ms by default) the CPU's
- * tick worker, bound to that CPU, looks at its current buffer: once it is
- * half full, or has been current for prof_latency_ms (1 s by default: the
- * longest a subscriber waits for a sample), the worker switches in a spare
- * buffer and rotates the old one onto the global list. So each message,
- * with the wakeups of the stream worker and of the subscriber that come
- * with it, carries half a buffer or a latency's worth of samples, as
+ * A CPU's buffer is rotated once it has been current for prof_latency_ms
+ * (1 s by default: the longest a subscriber waits for a sample), or
+ * sooner once it is half full: the sampler then kicks (an irq_work, which
+ * NMI may raise) the CPU's tick worker, bound to that CPU, which otherwise
+ * runs when the latency is up. The worker switches in a spare buffer and
+ * rotates the old one onto the global list. So each message, with the
+ * wakeups of the tick worker, the stream worker and the subscriber that
+ * come with it, carries half a buffer or a latency's worth of samples, as
  * perf's ring buffer wakes its reader at a watermark; a buffer is sized
  * (by default) for twice the samples of a latency. The stream worker pops buffers
  * off the list and multicasts them on the "samples" group, as long as
@@ -108,6 +109,7 @@
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
+#include <linux/irq_work.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/log2.h>
@@ -138,19 +140,13 @@
 /* Processes remembered per CPU between comm records. */
 #define ADPROF_COMM_CACHE	64
 #define ADPROF_TICK_MS_MIN	10U
-#define ADPROF_TICK_MS_MAX	1000U
 #define ADPROF_SUMMARY_MS_MAX	10000U
 #define ADPROF_LATENCY_MS_MAX	10000U
-
-static unsigned int prof_tick_ms = 100;
-module_param(prof_tick_ms, uint, 0644);
-MODULE_PARM_DESC(prof_tick_ms,
-		 "profiler buffer rotation period in ms (10-1000, read at start)");
 
 static unsigned int prof_latency_ms = 1000;
 module_param(prof_latency_ms, uint, 0644);
 MODULE_PARM_DESC(prof_latency_ms,
-		 "longest a sample waits for its buffer's rotation in ms (at least a tick, at most 10000, read at start)");
+		 "longest a sample waits for its buffer's rotation in ms (10-10000, read at start)");
 
 /* drop_monitor's summary alerts come once a second (dm_delay), too. */
 static unsigned int prof_summary_ms = 1000;
@@ -177,6 +173,10 @@ struct adprof_comm_ent {
  * @comm: pids named in the current buffer, direct-mapped (C)
  * @tab: the summary table slot, or NULL: the table the sampler counts in (C)
  * @cpu: this CPU's number (I)
+ * @kicked: the sampler has kicked the tick for the current buffer, or
+ *	kicks are off: set by the sampler (C), cleared by the tick as it
+ *	switches (W) and by the start once the session is set up (S)
+ * @kick: raised by the sampler when its buffer is half full: runs the tick
  * @tick: the tick worker, queued on @cpu
  * @due: jiffies by which the current buffer is rotated, full or not (W)
  * @spare: the next buffer to switch in, or NULL (W)
@@ -190,8 +190,10 @@ struct adprof_prof_cpu {
 	u32 comm_gen;
 	struct adprof_comm_ent comm[ADPROF_COMM_CACHE];
 	struct adprof_sumtab *tab;
+	bool kicked;
 
 	unsigned int cpu;
+	struct irq_work kick;
 	struct delayed_work tick;
 	unsigned long due;
 	struct adprof_buf *spare;
@@ -229,8 +231,7 @@ static u32 adprof_prof_rec_max;			/* s, longest record */
 static u32 adprof_prof_max_bufs;		/* s */
 static u32 adprof_prof_sum_nent;		/* s, 0: no summary tables */
 static u32 adprof_prof_flags;			/* s */
-static unsigned long adprof_prof_tick_jiffies;	/* s */
-static unsigned long adprof_prof_latency_jiffies;	/* s */
+static unsigned long adprof_prof_tick_jiffies;	/* s, the latency */
 static struct net *adprof_prof_owner_net;	/* S, compared only */
 static u32 adprof_prof_owner;			/* S, 0: none or detached */
 
@@ -360,7 +361,7 @@ void adprof_prof_sample(void *cookie, struct pt_regs *regs, u64 time_ns)
 	else
 		s = adprof_buf_reserve(b, sizeof(*s));
 	if (!s)
-		return;
+		goto kick;
 	s->pid = pid;
 	s->tid = tid;
 	s->cpu = c->cpu;
@@ -374,6 +375,22 @@ void adprof_prof_sample(void *cookie, struct pt_regs *regs, u64 time_ns)
 				  adprof_callchain((struct adprof_stack *)(s + 1),
 						   regs, depth));
 	}
+kick:
+	/* Half full (or a sample refused): rotate now, not at the latency. */
+	if (unlikely(!READ_ONCE(c->kicked) &&
+		     adprof_buf_due(b, adprof_prof_rec_max))) {
+		WRITE_ONCE(c->kicked, true);
+		irq_work_queue(&c->kick);
+	}
+}
+
+/* Hard IRQ on the sampler's CPU: run its tick now (it may be queued). */
+static void adprof_prof_kick(struct irq_work *work)
+{
+	struct adprof_prof_cpu *c = container_of(work, struct adprof_prof_cpu,
+						 kick);
+
+	mod_delayed_work_on(c->cpu, system_wq, &c->tick, 0);
 }
 
 /* -------------------- statistics */
@@ -676,7 +693,8 @@ static void adprof_prof_tick(struct work_struct *work)
 
 	/*
 	 * Only this worker switches the slot while the session runs. A
-	 * summary session's table goes out every tick, with its buffer.
+	 * summary session's table goes out every tick, with its buffer. A
+	 * kick that came as the buffer was switched finds nothing due.
 	 */
 	if (!adprof_prof_sum_nent && time_before(jiffies, c->due) &&
 	    !adprof_buf_due(c->buf, adprof_prof_rec_max))
@@ -707,9 +725,11 @@ static void adprof_prof_tick(struct work_struct *work)
 		oldt = xchg(&c->tab, c->tab_spare);
 		c->tab_spare = NULL;
 	}
+	/* Before the switch: a kick for the old buffer only runs us again. */
+	WRITE_ONCE(c->kicked, false);
 	old = adprof_buf_switch(&c->buf, new);
 	preempt_enable();
-	c->due = jiffies + adprof_prof_latency_jiffies;
+	c->due = jiffies + adprof_prof_tick_jiffies;
 
 	if (oldt) {
 		adprof_prof_flush_tab(c, oldt, old);
@@ -723,7 +743,9 @@ static void adprof_prof_tick(struct work_struct *work)
 					    GFP_KERNEL);
 	queue_work(system_unbound_wq, &adprof_prof_streamer);
 requeue:
+	/* When the buffer's time is up, unless a kick comes first. */
 	queue_delayed_work_on(c->cpu, system_wq, &c->tick,
+			      time_before(jiffies, c->due) ? c->due - jiffies :
 			      adprof_prof_tick_jiffies);
 }
 
@@ -743,6 +765,20 @@ static void adprof_prof_free_bufs(void)
 		adprof_sum_free(xchg(&c->tab, NULL));
 		adprof_sum_free(c->tab_spare);
 		c->tab_spare = NULL;
+	}
+}
+
+/*
+ * Once no sampler runs: wait for the kicks they raised, which queue the
+ * ticks, then cancel the ticks.
+ */
+static void adprof_prof_cancel_ticks(void)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, adprof_prof_mask) {
+		irq_work_sync(&adprof_prof_cpu(cpu)->kick);
+		cancel_delayed_work_sync(&adprof_prof_cpu(cpu)->tick);
 	}
 }
 
@@ -768,8 +804,7 @@ static void adprof_prof_stop_locked(bool stream)
 		adprof_prof_backend->ops->stop_cpu(c->event);
 		c->event = NULL;
 	}
-	for_each_cpu(cpu, adprof_prof_mask)
-		cancel_delayed_work_sync(&adprof_prof_cpu(cpu)->tick);
+	adprof_prof_cancel_ticks();
 	/* No sampler and no tick left: switch from here (buffer.h). */
 	for_each_cpu(cpu, adprof_prof_mask) {
 		c = adprof_prof_cpu(cpu);
@@ -974,6 +1009,12 @@ static int adprof_prof_alloc_bufs(void)
 
 	for_each_cpu(cpu, adprof_prof_mask) {
 		c = adprof_prof_cpu(cpu);
+		/*
+		 * No kick (hence no tick) until the session is set up: the
+		 * start arms them last. A sampler only ever sets it.
+		 */
+		c->kicked = true;
+		c->due = jiffies + adprof_prof_tick_jiffies;
 		c->spare = adprof_buf_alloc(adprof_prof_buf_bytes, cpu, GFP_KERNEL);
 		if (!c->spare)
 			return -ENOMEM;
@@ -1074,10 +1115,11 @@ static void adprof_prof_reset_streams(void)
 
 static int adprof_prof_start_locked(struct genl_info *info)
 {
+	struct adprof_prof_cpu *c;
 	const struct adprof_backend *be;
 	const char *name = ADPROF_BACKEND_DEFAULT;
 	struct nlattr **attrs = info->attrs;
-	unsigned int cpu, tick_ms, period_ms;
+	unsigned int cpu, period_ms;
 	u32 max_bufs;
 	bool ok;
 	int err;
@@ -1109,18 +1151,14 @@ static int adprof_prof_start_locked(struct genl_info *info)
 		   nla_get_u32(attrs[ADPROF_A_MAX_BUFS]) : ADPROF_MAX_BUFS_DEFAULT;
 	adprof_prof_flags = attrs[ADPROF_A_PROF_FLAGS] ?
 		nla_get_u32(attrs[ADPROF_A_PROF_FLAGS]) : 0;
-	if (adprof_prof_flags & ADPROF_PROF_F_SUMMARY) {
-		tick_ms = clamp(READ_ONCE(prof_summary_ms), ADPROF_TICK_MS_MIN,
-				ADPROF_SUMMARY_MS_MAX);
-		period_ms = tick_ms;
-	} else {
-		tick_ms = clamp(READ_ONCE(prof_tick_ms), ADPROF_TICK_MS_MIN,
-				ADPROF_TICK_MS_MAX);
-		period_ms = clamp(READ_ONCE(prof_latency_ms), tick_ms,
+	/* The tick's period, and how long a buffer may stay current. */
+	if (adprof_prof_flags & ADPROF_PROF_F_SUMMARY)
+		period_ms = clamp(READ_ONCE(prof_summary_ms), ADPROF_TICK_MS_MIN,
+				  ADPROF_SUMMARY_MS_MAX);
+	else
+		period_ms = clamp(READ_ONCE(prof_latency_ms), ADPROF_TICK_MS_MIN,
 				  ADPROF_LATENCY_MS_MAX);
-	}
-	adprof_prof_tick_jiffies = max(msecs_to_jiffies(tick_ms), 1UL);
-	adprof_prof_latency_jiffies = max(msecs_to_jiffies(period_ms), 1UL);
+	adprof_prof_tick_jiffies = max(msecs_to_jiffies(period_ms), 1UL);
 	err = adprof_prof_size_bufs(info, period_ms);
 	if (err)
 		return err;
@@ -1156,17 +1194,19 @@ static int adprof_prof_start_locked(struct genl_info *info)
 	adprof_bufpool_open(&adprof_prof_pool, adprof_prof_buf_bytes,
 			    2 * cpumask_weight(adprof_prof_mask));
 	for_each_cpu(cpu, adprof_prof_mask) {
-		adprof_prof_cpu(cpu)->due = jiffies +
-					    adprof_prof_latency_jiffies;
-		queue_delayed_work_on(cpu, system_wq,
-				      &adprof_prof_cpu(cpu)->tick,
+		c = adprof_prof_cpu(cpu);
+		queue_delayed_work_on(cpu, system_wq, &c->tick,
 				      adprof_prof_tick_jiffies);
+		/* Kicks may run the tick from now on (see alloc_bufs). */
+		WRITE_ONCE(c->kicked, false);
 	}
 	cpus_read_unlock();
 	return 0;
 
 err_stop_events:
 	adprof_prof_stop_events();
+	/* The events that ran may have kicked their ticks. */
+	adprof_prof_cancel_ticks();
 	adprof_prof_backend = NULL;
 err_free_bufs:
 	adprof_prof_free_bufs();
@@ -1418,6 +1458,7 @@ int adprof_prof_init(void)
 	for_each_possible_cpu(cpu) {
 		c = adprof_prof_cpu(cpu);
 		c->cpu = cpu;
+		init_irq_work(&c->kick, adprof_prof_kick);
 		INIT_DELAYED_WORK(&c->tick, adprof_prof_tick);
 		atomic64_set(&c->lost, 0);
 	}
