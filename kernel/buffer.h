@@ -309,6 +309,22 @@ static inline u32 adprof_buf_unread(const struct adprof_buf *b)
 }
 
 /**
+ * adprof_buf_kick_bytes() - bytes used from which a buffer is due
+ * @size: the buffer's size
+ * @rec_max: the longest record the session's sampler writes
+ *
+ * Return: half of @size, or less when the longest record would not fit
+ * after that: the first use at which one more such record may not fit
+ * (0 if none ever fits).
+ */
+static inline u32 adprof_buf_kick_bytes(u32 size, u32 rec_max)
+{
+	if (rec_max > size)
+		return 0;
+	return min(size / 2, size - rec_max + 1);
+}
+
+/**
  * adprof_buf_due() - is a slot's buffer worth rotating out before its time?
  * @b: the buffer in a CPU's slot, or NULL
  * @rec_max: the longest record the session's sampler writes
@@ -328,7 +344,7 @@ static inline bool adprof_buf_due(const struct adprof_buf *b, u32 rec_max)
 	if (!b)
 		return true;
 	used = READ_ONCE(b->used);
-	return used >= b->size / 2 || b->size - used < rec_max ||
+	return used >= adprof_buf_kick_bytes(b->size, rec_max) ||
 	       READ_ONCE(b->overflow);
 }
 

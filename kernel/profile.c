@@ -228,6 +228,7 @@ static u32 adprof_prof_buf_samples;		/* s */
 static u32 adprof_prof_buf_bytes;		/* s */
 static u32 adprof_prof_depth;			/* s, 0: no call stacks */
 static u32 adprof_prof_rec_max;			/* s, longest record */
+static u32 adprof_prof_kick_bytes;		/* s, adprof_buf_kick_bytes() */
 static u32 adprof_prof_max_bufs;		/* s */
 static u32 adprof_prof_sum_nent;		/* s, 0: no summary tables */
 static u32 adprof_prof_flags;			/* s */
@@ -361,7 +362,7 @@ void adprof_prof_sample(void *cookie, struct pt_regs *regs, u64 time_ns)
 	else
 		s = adprof_buf_reserve(b, sizeof(*s));
 	if (!s)
-		goto kick;
+		goto refused;
 	s->pid = pid;
 	s->tid = tid;
 	s->cpu = c->cpu;
@@ -375,10 +376,11 @@ void adprof_prof_sample(void *cookie, struct pt_regs *regs, u64 time_ns)
 				  adprof_callchain((struct adprof_stack *)(s + 1),
 						   regs, depth));
 	}
-kick:
-	/* Half full (or a sample refused): rotate now, not at the latency. */
-	if (unlikely(!READ_ONCE(c->kicked) &&
-		     adprof_buf_due(b, adprof_prof_rec_max))) {
+	/* Half full: rotate now, not at the latency (adprof_buf_due()). */
+	if (likely(b->used < adprof_prof_kick_bytes))
+		return;
+refused:
+	if (!READ_ONCE(c->kicked)) {
 		WRITE_ONCE(c->kicked, true);
 		irq_work_queue(&c->kick);
 	}
@@ -959,6 +961,8 @@ static int adprof_prof_size_bufs(struct genl_info *info, unsigned int period_ms)
 	}
 	adprof_prof_buf_samples = n;
 	adprof_prof_buf_bytes = n * adprof_prof_rec_max;
+	adprof_prof_kick_bytes = adprof_buf_kick_bytes(adprof_prof_buf_bytes,
+						       adprof_prof_rec_max);
 	return 0;
 }
 
@@ -1193,6 +1197,18 @@ static int adprof_prof_start_locked(struct genl_info *info)
 	}
 	adprof_bufpool_open(&adprof_prof_pool, adprof_prof_buf_bytes,
 			    2 * cpumask_weight(adprof_prof_mask));
+	/*
+	 * A buffer a CPU for the first rotations, before the stream gives
+	 * any back: then a steady session allocates nothing after its start.
+	 * Without memory the ticks allocate as they need.
+	 */
+	for_each_cpu(cpu, adprof_prof_mask) {
+		struct adprof_buf *b = adprof_buf_alloc(adprof_prof_buf_bytes,
+							cpu, GFP_KERNEL);
+
+		if (b)
+			adprof_bufpool_put(&adprof_prof_pool, b);
+	}
 	for_each_cpu(cpu, adprof_prof_mask) {
 		c = adprof_prof_cpu(cpu);
 		queue_delayed_work_on(cpu, system_wq, &c->tick,

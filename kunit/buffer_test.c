@@ -368,6 +368,10 @@ static void buffer_test_due(struct kunit *test)
 	struct adprof_buf *b = test_buf(test, 0, 0);
 	u32 half = TEST_BYTES / REC / 2, big = 4 * REC;
 
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(TEST_BYTES, REC), TEST_BYTES / 2);
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(TEST_BYTES, 400), TEST_BYTES - 400 + 1);
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(TEST_BYTES, TEST_BYTES), 1);
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(TEST_BYTES, TEST_BYTES + 8), 0);
 	KUNIT_EXPECT_TRUE(test, adprof_buf_due(NULL, REC));
 	KUNIT_EXPECT_FALSE(test, adprof_buf_due(b, REC));
 	while (b->used + REC < TEST_BYTES / 2)
