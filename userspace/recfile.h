@@ -22,9 +22,11 @@
  *                    its stack when ADPROF_SAMPLE_F_STACK), comm records
  *                    included, in the kernel's order
  *   ADP_CHUNK_MAPS   struct adp_maps (pid, when) followed by the text of
- *                    /proc/PID/maps, taken when the pid first showed up and
- *                    again at the end if it still ran: later snapshots of a
- *                    pid come later in the file
+ *                    /proc/PID/maps, taken at the pid's first user-mode
+ *                    sample, again at its first after a new comm (exec),
+ *                    and at the end if it still ran: later snapshots of a
+ *                    pid come later in the file; a pid sampled only in
+ *                    the kernel has none
  *   ADP_CHUNK_END    struct adp_end: the recorder's totals, last in a file
  *                    whose recording finished
  *   ADP_CHUNK_IRQ    struct adp_irq: one IRQ_EVENT or DMA_FAULT of the "irq"

@@ -56,6 +56,7 @@ static volatile sig_atomic_t rec_child;
 
 struct rec_pid {
 	uint32_t pid;
+	bool mapped;			/* maps taken since the last new comm */
 	char comm[ADPROF_COMM_LEN];	/* last named, maybe empty */
 };
 
@@ -148,17 +149,12 @@ static void rec_maps(struct rec *r, uint32_t pid)
 	free(text);
 }
 
-/*
- * Remember @pid; snapshot its maps the first time, and again when a comm
- * record (@comm, else NULL) names it differently: it has exec'd.
- */
-static void rec_pid(struct rec *r, uint32_t pid, const char *comm)
+/* @pid's entry in the set, added (unnamed, unmapped) if new. */
+static struct rec_pid *rec_pid(struct rec *r, uint32_t pid)
 {
 	struct rec_pid *p;
 	size_t i;
 
-	if (!pid)	/* the idle tasks: kernel only */
-		return;
 	if (r->npids * 2 >= r->pid_slots) {
 		size_t old = r->pid_slots, j;
 		struct rec_pid *op = r->pids;
@@ -179,22 +175,49 @@ static void rec_pid(struct rec *r, uint32_t pid, const char *comm)
 		}
 		free(op);
 	}
-	for (i = pid % r->pid_slots; r->pids[i].pid; i = (i + 1) % r->pid_slots) {
-		p = &r->pids[i];
-		if (p->pid != pid)
-			continue;
-		if (comm && memcmp(p->comm, comm, sizeof(p->comm))) {
-			memcpy(p->comm, comm, sizeof(p->comm));
-			rec_maps(r, pid);
-		}
-		return;
-	}
+	for (i = pid % r->pid_slots; r->pids[i].pid; i = (i + 1) % r->pid_slots)
+		if (r->pids[i].pid == pid)
+			return &r->pids[i];
 	p = &r->pids[i];
 	p->pid = pid;
-	if (comm)
-		memcpy(p->comm, comm, sizeof(p->comm));
 	r->npids++;
-	rec_maps(r, pid);
+	return p;
+}
+
+/*
+ * A comm record: a name new for @pid means it has exec'd (or is new), so
+ * the maps taken before do not hold for its next user samples.
+ */
+static void rec_comm(struct rec *r, uint32_t pid, const char *comm)
+{
+	struct rec_pid *p;
+
+	if (!pid)	/* the idle tasks: kernel only */
+		return;
+	p = rec_pid(r, pid);
+	if (memcmp(p->comm, comm, sizeof(p->comm))) {
+		memcpy(p->comm, comm, sizeof(p->comm));
+		p->mapped = false;
+	}
+}
+
+/*
+ * A user-mode sample of @pid: snapshot its maps the first time, and the
+ * first time after a new comm. Kernel-mode samples (kernel threads, a
+ * process inside a system call) are named by the kernel's symbols and
+ * need none: a pid sampled only there costs no read of its maps.
+ */
+static void rec_user(struct rec *r, uint32_t pid)
+{
+	struct rec_pid *p;
+
+	if (!pid)
+		return;
+	p = rec_pid(r, pid);
+	if (!p->mapped) {
+		p->mapped = true;
+		rec_maps(r, pid);
+	}
 }
 
 static void rec_seq(struct rec *r, uint32_t cpu, uint32_t seq)
@@ -234,7 +257,7 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 	struct rec *r = arg;
 	size_t len, off = 0;
 	const void *data;
-	uint32_t last = 0;	/* pid of the last sample: known already */
+	uint32_t last = 0;	/* pid of the last user sample: mapped */
 	bool bad = false;
 
 	if (nlh->nlmsg_type != r->family ||
@@ -262,14 +285,16 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 	while ((s = rec_next(data, len, &off, &bad))) {
 		if (s->flags & ADPROF_SAMPLE_F_COMM) {
 			r->end.comms++;
-			rec_pid(r, s->pid, s->comm);
+			rec_comm(r, s->pid, s->comm);
+			last = 0;
 		} else {
 			r->end.samples += adprof_record_samples(s);
 			r->counts += !!(s->flags & ADPROF_SAMPLE_F_COUNT);
 			/* Runs of one pid are the rule: look it up once. */
-			if (s->pid != last)
-				rec_pid(r, s->pid, NULL);
-			last = s->pid;
+			if (!(s->flags & ADPROF_SAMPLE_F_KERNEL) && s->pid != last) {
+				rec_user(r, s->pid);
+				last = s->pid;
+			}
 		}
 	}
 	if (bad)
@@ -579,7 +604,7 @@ out_close_data:
 
 		/* Later maps of the processes still there, for late mmaps. */
 		for (i = 0; i < r.pid_slots; i++)
-			if (r.pids[i].pid)
+			if (r.pids[i].pid && r.pids[i].mapped)
 				rec_maps(&r, r.pids[i].pid);
 		rec_chunk(&r, ADP_CHUNK_END, &r.end, sizeof(r.end), NULL, 0);
 		if (!r.werr && (fseek(r.f, 0, SEEK_SET) ||
