@@ -22,8 +22,8 @@
  *                    its stack when ADPROF_SAMPLE_F_STACK), comm records
  *                    included, in the kernel's order
  *   ADP_CHUNK_MAPS   struct adp_maps (pid, when) followed by the text of
- *                    /proc/PID/maps, taken at the pid's first user-mode
- *                    sample, again at its first after a new comm (exec),
+ *                    /proc/PID/maps, taken at the pid's first sample with
+ *                    a user address (pc or stack frame), again at its first after a new comm (exec),
  *                    and at the end if it still ran: later snapshots of a
  *                    pid come later in the file; a pid sampled only in
  *                    the kernel has none

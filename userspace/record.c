@@ -202,10 +202,24 @@ static void rec_comm(struct rec *r, uint32_t pid, const char *comm)
 }
 
 /*
- * A user-mode sample of @pid: snapshot its maps the first time, and the
- * first time after a new comm. Kernel-mode samples (kernel threads, a
- * process inside a system call) are named by the kernel's symbols and
- * need none: a pid sampled only there costs no read of its maps.
+ * Does @s (a sample or count record rec_next() checked) hold a user
+ * address: a user-mode pc, or user frames in its call stack (a sample in
+ * a system call)?
+ */
+static bool rec_has_user(const struct adprof_sample *s)
+{
+	if (!(s->flags & ADPROF_SAMPLE_F_KERNEL))
+		return true;
+	return (s->flags & ADPROF_SAMPLE_F_STACK) &&
+	       ((const struct adprof_stack *)(s + 1))->nr_user;
+}
+
+/*
+ * A user-mode sample of @pid, or one with user frames: snapshot its maps the first time, and the
+ * first time after a new comm. Kernel-mode samples without user frames
+ * (kernel threads; a process inside a system call, without -g) are named
+ * by the kernel's symbols and need none: a pid sampled only there costs
+ * no read of its maps.
  */
 static void rec_user(struct rec *r, uint32_t pid)
 {
@@ -291,7 +305,7 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 			r->end.samples += adprof_record_samples(s);
 			r->counts += !!(s->flags & ADPROF_SAMPLE_F_COUNT);
 			/* Runs of one pid are the rule: look it up once. */
-			if (!(s->flags & ADPROF_SAMPLE_F_KERNEL) && s->pid != last) {
+			if (rec_has_user(s) && s->pid != last) {
 				rec_user(r, s->pid);
 				last = s->pid;
 			}

@@ -294,7 +294,8 @@ expect "the device masked all entries again" '^0:1 1:1 2:1 3:1$' edu msixmask "$
 check "MSIX_SET_NR 2 after the release" adprofctl msix 2 nr 2
 fails "several entries, one malformed: usage, nothing sent" 'Usage|usage' \
 	adprofctl msix 2 entry 3 gsi 1 entry 1 gsi
-fails "... or one out of range" "GSI 'x'" adprofctl msix 2 entry 3 gsi 1 entry 1 gsi x
+fails "... or one out of range" "GSI '4294967296' out of range" \
+	adprofctl msix 2 entry 3 gsi 1 entry 1 gsi 4294967296
 check "... and the table is still empty" sh -c '! adprofctl list 2 | grep -q "msix nr 2 table [0-9]"'
 refuse "entries 3, 1 and 0 in one call, a table of 2: the third refused, named" \
 	'^adprofctl: msix: entry 0: .*every slot.*No space left' \
