@@ -50,7 +50,9 @@ done
 mkdir -p "$ADPROF_BUILD/check-all"
 cp -r "$keep/." "$ADPROF_BUILD/check-all/"
 for v in "${kvers[@]}"; do
-	grep -h '^not ok' "$ADPROF_BUILD/check-all/$v"/*.tap 2>/dev/null | sed "s/^/FAILED ($v): /" >&2
+	awk -v v="$v" 'FNR == 1 { diag = 0 } /^(not )?ok / { diag = /^not ok/ }
+		diag && /^(not ok|#)/ { print "FAILED (" v "): " $0 }' \
+		"$ADPROF_BUILD/check-all/$v"/*.tap 2>/dev/null >&2
 done
 echo "$passed passed, $failed failed"
 [ "$rc" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -314,6 +314,8 @@ cat "$ADPROF_BUILD/debug-stage.out"
 passed=$(cat "$res"/*.tap | grep -c '^ok ')
 failed=$(cat "$res"/*.tap | grep -c '^not ok')
 log "make check: $(( $(date +%s) - t0 ))s"
-grep -h '^not ok' "$res"/*.tap | sed 's/^/FAILED: /' >&2
+# Each failure with its diagnostics (the comments after it).
+awk 'FNR == 1 { diag = 0 } /^(not )?ok / { diag = /^not ok/ } diag && /^(not ok|#)/ { print "FAILED: " $0 }' \
+	"$res"/*.tap >&2
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -235,7 +235,11 @@ awk -v dir="$results" '
 # Verdict: the tests' own TAP lines, then the boot as a whole.
 out=${tap:-$vm/results.tap}
 {
-	results=$(sed -n '/ADPROF-BEGIN$/,/^ADPROF-DMESG-BEGIN/p' "$log" | grep -E '^(not )?ok ' || true)
+	# The TAP lines, and the comments that follow a failure (its
+	# diagnostics, at most 40 lines): what CI shows of a failure.
+	results=$(sed -n '/ADPROF-BEGIN$/,/^ADPROF-DMESG-BEGIN/p' "$log" | awk '
+		/^(not )?ok / { print; diag = /^not ok/ ? 40 : 0; next }
+		/^#/ && diag > 0 { print; diag--; next }')
 	if [ -n "$results" ]; then
 		echo "$results"
 	elif [ "$mode" != demo ]; then
