@@ -63,6 +63,7 @@
 
 #include <linux/types.h>
 #include <linux/list.h>
+#include <linux/math.h>
 #include <linux/spinlock.h>
 #include <linux/adprof.h>
 
@@ -312,40 +313,48 @@ static inline u32 adprof_buf_unread(const struct adprof_buf *b)
  * adprof_buf_kick_bytes() - bytes used from which a buffer is due
  * @size: the buffer's size
  * @rec_max: the longest record the session's sampler writes
+ * @msg: bytes of records a message carries at most (0: no such limit)
  *
- * Return: half of @size, or less when the longest record would not fit
- * after that: the first use at which one more such record may not fit
- * (0 if none ever fits).
+ * Half of @size, so that what comes while the tick gets to run still
+ * fits. When that half holds one message of @msg bytes or more, the whole
+ * messages in it less an eighth of one: the buffer then goes as that many
+ * full messages with room for the samples taken between the kick and the
+ * switch, not as full messages and a few records in one more (each
+ * message costs the tick, the stream worker and the subscriber a wakeup).
+ *
+ * Return: that, or less when the longest record would not fit after it:
+ * the first use at which one more such record may not fit (0 if none
+ * ever fits).
  */
-static inline u32 adprof_buf_kick_bytes(u32 size, u32 rec_max)
+static inline u32 adprof_buf_kick_bytes(u32 size, u32 rec_max, u32 msg)
 {
+	u32 kick = size / 2;
+
 	if (rec_max > size)
 		return 0;
-	return min(size / 2, size - rec_max + 1);
+	if (msg && kick >= msg)
+		kick = rounddown(kick, msg) - msg / 8;
+	return min(kick, size - rec_max + 1);
 }
 
 /**
  * adprof_buf_due() - is a slot's buffer worth rotating out before its time?
  * @b: the buffer in a CPU's slot, or NULL
- * @rec_max: the longest record the session's sampler writes
+ * @kick: adprof_buf_kick_bytes() of the session's buffers
  *
  * For the tick, which rotates a buffer once it is due by time or by this:
- * at least half full, or without room for one more record of the longest
- * kind, or a sample already refused for room. The tick reads the counts
- * while the sampler may still write them, on the same CPU: a stale value
- * only moves the rotation by a tick.
+ * @kick bytes used (at least half full, or without room for one more
+ * record of the longest kind), or a sample already refused for room. The
+ * tick reads the counts while the sampler may still write them, on the
+ * same CPU: a stale value only moves the rotation by a tick.
  *
  * Return: true if @b should go now (true for an empty slot).
  */
-static inline bool adprof_buf_due(const struct adprof_buf *b, u32 rec_max)
+static inline bool adprof_buf_due(const struct adprof_buf *b, u32 kick)
 {
-	u32 used;
-
 	if (!b)
 		return true;
-	used = READ_ONCE(b->used);
-	return used >= adprof_buf_kick_bytes(b->size, rec_max) ||
-	       READ_ONCE(b->overflow);
+	return READ_ONCE(b->used) >= kick || READ_ONCE(b->overflow);
 }
 
 #endif /* _ADPROF_BUFFER_H */

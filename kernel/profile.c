@@ -8,7 +8,8 @@
  * writes records into that CPU's current buffer (buffer.h) and nothing else.
  * A CPU's buffer is rotated once it has been current for prof_latency_ms
  * (1 s by default: the longest a subscriber waits for a sample), or
- * sooner once it is half full: the sampler then kicks (an irq_work, which
+ * sooner once it is half full (or holds whole messages' worth: see
+ * adprof_buf_kick_bytes()): the sampler then kicks (an irq_work, which
  * NMI may raise) the CPU's tick worker, bound to that CPU, which otherwise
  * runs when the latency is up. The worker switches in a spare buffer and
  * rotates the old one onto the global list. So each message, with the
@@ -376,7 +377,7 @@ void adprof_prof_sample(void *cookie, struct pt_regs *regs, u64 time_ns)
 				  adprof_callchain((struct adprof_stack *)(s + 1),
 						   regs, depth));
 	}
-	/* Half full: rotate now, not at the latency (adprof_buf_due()). */
+	/* Half full, or a message: rotate now, not at the latency. */
 	if (likely(b->used < adprof_prof_kick_bytes))
 		return;
 refused:
@@ -699,7 +700,7 @@ static void adprof_prof_tick(struct work_struct *work)
 	 * kick that came as the buffer was switched finds nothing due.
 	 */
 	if (!adprof_prof_sum_nent && time_before(jiffies, c->due) &&
-	    !adprof_buf_due(c->buf, adprof_prof_rec_max))
+	    !adprof_buf_due(c->buf, adprof_prof_kick_bytes))
 		goto requeue;
 
 	new = c->spare;
@@ -962,7 +963,8 @@ static int adprof_prof_size_bufs(struct genl_info *info, unsigned int period_ms)
 	adprof_prof_buf_samples = n;
 	adprof_prof_buf_bytes = n * adprof_prof_rec_max;
 	adprof_prof_kick_bytes = adprof_buf_kick_bytes(adprof_prof_buf_bytes,
-						       adprof_prof_rec_max);
+						       adprof_prof_rec_max,
+						       ADPROF_STREAM_BYTES);
 	return 0;
 }
 

@@ -362,41 +362,72 @@ static void buffer_test_rotate_empty(struct kunit *test)
 	adprof_buf_free(b);
 }
 
+/* Is @b due in a session whose longest record is @rec_max? */
+static bool test_due(const struct adprof_buf *b, u32 rec_max)
+{
+	return adprof_buf_due(b, adprof_buf_kick_bytes(b->size, rec_max, 0));
+}
+
 /* The tick's test: half full, no room for the longest record, or overflow. */
 static void buffer_test_due(struct kunit *test)
 {
 	struct adprof_buf *b = test_buf(test, 0, 0);
 	u32 half = TEST_BYTES / REC / 2, big = 4 * REC;
 
-	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(TEST_BYTES, REC), TEST_BYTES / 2);
-	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(TEST_BYTES, 400), TEST_BYTES - 400 + 1);
-	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(TEST_BYTES, TEST_BYTES), 1);
-	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(TEST_BYTES, TEST_BYTES + 8), 0);
-	KUNIT_EXPECT_TRUE(test, adprof_buf_due(NULL, REC));
-	KUNIT_EXPECT_FALSE(test, adprof_buf_due(b, REC));
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(TEST_BYTES, REC, 0), TEST_BYTES / 2);
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(TEST_BYTES, 400, 0), TEST_BYTES - 400 + 1);
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(TEST_BYTES, TEST_BYTES, 0), 1);
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(TEST_BYTES, TEST_BYTES + 8, 0), 0);
+	KUNIT_EXPECT_TRUE(test, adprof_buf_due(NULL, TEST_BYTES / 2));
+	KUNIT_EXPECT_FALSE(test, adprof_buf_due(b, TEST_BYTES / 2));
 	while (b->used + REC < TEST_BYTES / 2)
 		test_fixed(test, b, 1);
 	KUNIT_EXPECT_EQ(test, b->nrec, half - 1);
-	KUNIT_EXPECT_FALSE(test, adprof_buf_due(b, REC));
+	KUNIT_EXPECT_FALSE(test, adprof_buf_due(b, TEST_BYTES / 2));
 	test_fixed(test, b, 2);
-	KUNIT_EXPECT_TRUE(test, adprof_buf_due(b, REC));
+	KUNIT_EXPECT_TRUE(test, adprof_buf_due(b, TEST_BYTES / 2));
 	adprof_buf_free(b);
 
 	/* Less than the longest record left, though not half full. */
 	b = test_buf(test, 0, 0);
-	KUNIT_EXPECT_FALSE(test, adprof_buf_due(b, TEST_BYTES));
-	KUNIT_EXPECT_TRUE(test, adprof_buf_due(b, TEST_BYTES + 8));
+	KUNIT_EXPECT_FALSE(test, test_due(b, TEST_BYTES));
+	KUNIT_EXPECT_TRUE(test, test_due(b, TEST_BYTES + 8));
 	test_fixed(test, b, 1);
-	KUNIT_EXPECT_FALSE(test, adprof_buf_due(b, big));
-	KUNIT_EXPECT_TRUE(test, adprof_buf_due(b, TEST_BYTES - REC + 8));
+	KUNIT_EXPECT_FALSE(test, test_due(b, big));
+	KUNIT_EXPECT_TRUE(test, test_due(b, TEST_BYTES - REC + 8));
 	adprof_buf_free(b);
 
 	/* A sample refused for room makes it due however little is used. */
 	b = test_buf(test, 1, 0);
 	KUNIT_EXPECT_NULL(test, adprof_buf_reserve_max(b, TEST_BYTES));
 	KUNIT_EXPECT_EQ(test, b->overflow, 1);
-	KUNIT_EXPECT_TRUE(test, adprof_buf_due(b, REC));
+	KUNIT_EXPECT_TRUE(test, adprof_buf_due(b, TEST_BYTES / 2));
 	adprof_buf_free(b);
+}
+
+/*
+ * Messages of at most 30 KiB: a half that holds one or more goes as its
+ * whole messages less an eighth of one (room for what comes before the
+ * tick runs), so the stream sends no message of a few records.
+ */
+static void buffer_test_kick_msg(struct kunit *test)
+{
+	const u32 msg = 30720;
+
+	/* 1 kHz, 1 s: two latencies of 32-byte records, 64000 bytes. */
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(64000, 32, msg), msg - msg / 8);
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(2 * msg, 32, msg), msg - msg / 8);
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(2 * msg - 8, 32, msg), msg - 4);
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(7 * msg, 32, msg),
+			3 * msg - msg / 8);
+	/* 4 MiB: 68 messages less an eighth. */
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(4 << 20, 32, msg),
+			68 * msg - msg / 8);
+	/* Smaller than a message, or no limit: half. */
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(4096, 32, msg), 2048);
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(64000, 32, 0), 32000);
+	/* The longest record still bounds it. */
+	KUNIT_EXPECT_EQ(test, adprof_buf_kick_bytes(2 * msg, 2 * msg - 100, msg), 101);
 }
 
 static void buffer_test_rotate_null(struct kunit *test)
@@ -751,6 +782,7 @@ static struct kunit_case buffer_test_cases[] = {
 	KUNIT_CASE(buffer_test_rotate_empty),
 	KUNIT_CASE(buffer_test_rotate_null),
 	KUNIT_CASE(buffer_test_due),
+	KUNIT_CASE(buffer_test_kick_msg),
 	KUNIT_CASE(buffer_test_rotate_drop_at_cap),
 	KUNIT_CASE(buffer_test_set_max),
 	KUNIT_CASE(buffer_test_overflow_listed),
