@@ -50,6 +50,8 @@
  * st_blksize), for the small chunks.
  */
 #define FILE_BUF_BYTES	(256 << 10)
+/* rec_drain_data()'s buffer: twice the largest SAMPLES message. */
+#define DATA_BUF_BYTES	(64 << 10)
 /* A chunk with this much data or more is written past stdio (rec_chunk()). */
 #define DIRECT_BYTES	4096
 
@@ -302,7 +304,8 @@ static void rec_seq(struct rec *r, uint32_t cpu, uint32_t seq)
 	r->next_seq[cpu] = (int64_t)seq + 1;
 }
 
-static int rec_msg(struct nl_msg *msg, void *arg)
+/* One message of the data socket: a SAMPLES message is written as a chunk. */
+static void rec_msg(struct rec *r, struct nlmsghdr *nlh)
 {
 	static const struct nla_policy policy[ADPROF_A_MAX + 1] = {
 		[ADPROF_A_CPU] = { .type = NLA_U32 },
@@ -310,26 +313,24 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 		[ADPROF_A_LOST] = { .type = NLA_U64 },
 		[ADPROF_A_RECORD_VERSION] = { .type = NLA_U32 },
 	};
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *tb[ADPROF_A_MAX + 1];
 	const struct adprof_sample *s;
 	struct adp_batch b;
-	struct rec *r = arg;
 	size_t len, off = 0;
 	const void *data;
 	uint32_t last = 0;	/* pid of the last user sample: mapped */
 	bool bad = false;
 
-	if (nlh->nlmsg_type != r->family ||
+	if (nlh->nlmsg_type != r->family || !genlmsg_valid_hdr(nlh, 0) ||
 	    genlmsg_hdr(nlh)->cmd != ADPROF_CMD_SAMPLES)
-		return NL_SKIP;
+		return;
 	if (genlmsg_parse(nlh, 0, tb, ADPROF_A_MAX, policy) ||
 	    !tb[ADPROF_A_CPU] || !tb[ADPROF_A_SEQ] || !tb[ADPROF_A_LOST] ||
 	    !tb[ADPROF_A_SAMPLES] ||
 	    (tb[ADPROF_A_RECORD_VERSION] &&
 	     nla_get_u32(tb[ADPROF_A_RECORD_VERSION]) > ADPROF_RECORD_VERSION)) {
 		fprintf(stderr, "adprofctl: record: malformed SAMPLES message\n");
-		return NL_SKIP;
+		return;
 	}
 	b.cpu = nla_get_u32(tb[ADPROF_A_CPU]);
 	b.seq = nla_get_u32(tb[ADPROF_A_SEQ]);
@@ -359,7 +360,6 @@ static int rec_msg(struct nl_msg *msg, void *arg)
 	}
 	if (bad)
 		fprintf(stderr, "adprofctl: record: a SAMPLES message with a record cut short\n");
-	return NL_OK;
 }
 
 /* One event of the "irq" group, written with the time it arrived. */
@@ -412,6 +412,55 @@ static int rec_drain(struct nl_sock *sk, uint64_t *overruns)
 }
 
 /*
+ * Empty the data socket @fd into the file. Not with libnl's nl_recvmsgs():
+ * it allocates a buffer for each recvmsg() and then copies each message
+ * into a zeroed nl_msg, two more passes over every sample's bytes (glibc's
+ * rep stosb and movsb, about 64 guest instructions a sample on the
+ * benchmark). One static buffer instead, twice the largest message
+ * (the kernel keeps SAMPLES messages under 32 KiB), and one recvfrom() a
+ * message; only the kernel's messages count. ENOBUFS counts an overrun.
+ */
+static int rec_drain_data(struct rec *r, int fd)
+{
+	static uint64_t buf[DATA_BUF_BYTES / sizeof(uint64_t)];
+	struct sockaddr_nl from;
+	struct nlmsghdr *nlh;
+	socklen_t alen;
+	ssize_t n;
+
+	for (;;) {
+		alen = sizeof(from);
+		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC,
+			     (struct sockaddr *)&from, &alen);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				/* The socket overflowed; the sequence shows how much. */
+				r->end.overruns++;
+				continue;
+			}
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			fprintf(stderr, "adprofctl: record: receive: %s\n",
+				strerror(errno));
+			return -EIO;
+		}
+		if (alen != sizeof(from) || from.nl_family != AF_NETLINK ||
+		    from.nl_pid)
+			continue;
+		if ((size_t)n > sizeof(buf)) {
+			fprintf(stderr, "adprofctl: record: a message of %zd bytes, more than %zu: skipped\n",
+				n, sizeof(buf));
+			continue;
+		}
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n))
+			rec_msg(r, nlh);
+	}
+}
+
+/*
  * Read what the data socket (and the irq socket @irq, if not NULL) hold;
  * wait up to @ms for the first message.
  */
@@ -433,7 +482,7 @@ static int rec_read(struct rec *r, struct nl_sock *sk, struct nl_sock *irq, int 
 		/* Interrupts first: their receipt time is their latency. */
 		if (pfd[1].revents && rec_drain(irq, &r->irq_overruns))
 			return -EIO;
-		if (pfd[0].revents && rec_drain(sk, &r->end.overruns))
+		if (pfd[0].revents && rec_drain_data(r, pfd[0].fd))
 			return -EIO;
 	}
 }
@@ -489,16 +538,8 @@ static int data_open(struct adp_nl *data, struct rec *r)
 		return -1;
 	}
 	r->family = data->family;
-	nl_socket_disable_seq_check(data->sk);
-	nl_socket_modify_cb(data->sk, NL_CB_VALID, NL_CB_CUSTOM, rec_msg, r);
+	/* Read by rec_drain_data(), not libnl. */
 	nl_socket_set_nonblocking(data->sk);
-	/*
-	 * One recvmsg() a message: the kernel keeps SAMPLES messages under
-	 * 32 KiB, so a buffer twice that needs no MSG_PEEK to size it first
-	 * (which copied every message twice: bench/results/adprof-cost.md).
-	 */
-	nl_socket_set_msg_buf_size(data->sk, 2 * 32768);
-	nl_socket_disable_msg_peek(data->sk);
 	/* Room for seconds of samples; root may pass rmem_max. */
 	fd = nl_socket_get_fd(data->sk);
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))

@@ -117,26 +117,30 @@ check "stream: pids named by comm records" test "$(val comm $P/run.out)" -gt 0
 # Rotation: a buffer goes once it has been current for prof_latency_ms
 # (1 s by default), or when the sampler finds it half full. At 1 kHz a
 # default buffer (two latencies' worth) goes by time: a few messages a
-# CPU in 3 s (one at each second, or sooner: at 840 records, so that a
-# buffer goes as one message of at most 30 KiB, not as one of 960
-# records and one of a few; and one at the stop), where a rotation every
-# 100 ms sends 30. A
-# buffer of 128 records goes half full every 64 samples, however slowly
-# a starved guest samples, long before the latency, and holds as much
-# again: nothing overflows.
+# CPU in 3 s (one at each second, or at 840 records, and one at the
+# stop), where a rotation every 100 ms sends 30. A buffer of 128
+# records goes half full every 64 samples, however slowly a starved
+# guest samples, long before the latency, and holds as much again.
 PL=/sys/module/adprof/parameters/prof_latency_ms
-spin -t $NCPU 14 >/dev/null &
+spin -t $NCPU 19 >/dev/null &
 spin_pid=$!
 sleep 1
 profsub run -F 1000 -d 3 >$P/lat.out 2>&1
 m=$(val msgs $P/lat.out)
 check "1 s latency: at most 8 messages a CPU in 3 s ($m on $NCPU CPUs)" \
 	test "$m" -gt 0 -a "$m" -le $((8 * NCPU))
-adprofctl stat >$P/lat.stat
-nb=$(val buf $P/lat.stat)
-check "1 s latency: a buffer is one message ($m messages, $nb buffers, $(val samples $P/lat.out) samples, LOST $(val lost $P/lat.out))" \
-	test "$nb" -gt 0 -a "$m" -le $((nb + NCPU))
+# A buffer that fills goes as one message: 2000-record buffers with a
+# 10 s latency are kicked at 840 records (at 1000 they went as messages
+# of 960 and of 40 or so), whatever rate a loaded host samples at.
 lat=$(cat $PL)
+echo 10000 >$PL
+profsub run -F 1000 -d 4 -s 2000 >$P/msg.out 2>&1
+echo "$lat" >$PL
+adprofctl stat >$P/msg.stat
+m=$(val msgs $P/msg.out)
+nb=$(val buf $P/msg.stat)
+check "2000-record buffers: each went as one message ($m messages, $nb buffers, $(val samples $P/msg.out) samples, LOST $(val lost $P/msg.out))" \
+	test "$nb" -gt $NCPU -a "$m" -le "$nb"
 echo 100 >$PL
 profsub run -F 1000 -d 3 >$P/lat100.out 2>&1
 echo "$lat" >$PL
