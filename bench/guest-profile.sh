@@ -412,7 +412,8 @@ done
 # its syscalls, children included: the workload makes a handful).
 if [ "$parts" = 1 ] && [ $have_perf = 1 ]; then
 	for f in 1000 $max; do
-		ev=syscalls:sys_enter_recvmsg,syscalls:sys_enter_poll,syscalls:sys_enter_write
+		ev=syscalls:sys_enter_recvfrom,syscalls:sys_enter_recvmsg,syscalls:sys_enter_poll
+		ev=$ev,syscalls:sys_enter_write,syscalls:sys_enter_writev
 		ev=$ev,syscalls:sys_enter_openat,syscalls:sys_enter_read,syscalls:sys_enter_wait4
 		window "diag-$f" quiet perf stat -x, -o /tmp/pstat -e $ev -- \
 			adprofctl record -F "$f" -o /tmp/a.data -- sh /tmp/win.sh "diag-$f" "$calls"

@@ -530,7 +530,8 @@ def main():
         for d in diag:
             if not g and d.get("rate") == rate and d.get("msgs"):
                 p["syscalls_per_msg"] = {k: round(v / d["msgs"], 2) for k, v in d.items()
-                                         if k in ("recvmsg", "poll", "write", "openat", "read", "wait4")}
+                                         if k in ("recvfrom", "recvmsg", "poll", "write", "writev",
+                                                  "openat", "read", "wait4")}
                 p["syscalls_run"] = d
         parts.append(p)
 
@@ -946,8 +947,9 @@ def write_md(path, res):
         p("  each message into memory touched in advance: adds the stream worker,")
         p("  building and multicasting the messages, and the socket receive.")
         p("- **record**: `adprofctl record -o /tmp/a.data` (tmpfs), the benchmark's own")
-        p("  adprof run: adds libnl's receive and parse, the sequence and pid")
-        p("  bookkeeping, `/proc/PID/maps` snapshots and stdio writes to the file.")
+        p("  adprof run: adds its receive (one recvfrom() a message into one buffer)")
+        p("  and parse, the sequence and pid bookkeeping, `/proc/PID/maps` snapshots")
+        p("  and the writes to the file (one writev() a message).")
         p("")
         p("Reading it. The stage medians come from different rounds, whose host load")
         p("set TCG's sample rate, so work done per tick (rotation, allocating the next")
@@ -966,7 +968,7 @@ def write_md(path, res):
         p("session with a reader, and the overflow-handler row is that much too high")
         p("(and sink - kernel that much too low). `copy_user_enhanced_fast_string` and")
         p("`memset_erms` in sink and record are the copies to the socket and to")
-        p("adprofctl (one recvmsg a message) and the allocator's zeroing of each")
+        p("adprofctl (one recvfrom a message) and the allocator's zeroing of each")
         p("message; `[user]` is adprofctl's own code. With call stacks, `__orc_find`,")
         p("`unwind_next_frame` and the like are the kernel unwinder (perf runs the same),")
         p("`adprof_fp_walk` the user walk.")
