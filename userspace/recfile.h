@@ -23,7 +23,8 @@
  *                    included, in the kernel's order
  *   ADP_CHUNK_MAPS   struct adp_maps (pid, when) followed by the text of
  *                    /proc/PID/maps, taken at the pid's first sample with
- *                    a user address (pc or stack frame), again at its first after a new comm (exec),
+ *                    a user address (pc or stack frame), again at its
+ *                    first after a new comm (exec),
  *                    and at the end if it still ran: later snapshots of a
  *                    pid come later in the file; a pid sampled only in
  *                    the kernel has none

@@ -120,10 +120,11 @@ static void rec_writev(struct rec *r, struct iovec *iov, int n)
 
 /*
  * A chunk: its header, @head and @data, padded to 8 bytes. A chunk with
- * much data (a SAMPLES message's records) goes from the netlink buffer to
- * the file in one writev(), once stdio's buffer is flushed: through stdio
- * its bytes would be copied once more, into the FILE's buffer (about 32
- * instructions a sample, of rep movsb, in the benchmark's count).
+ * much data (a SAMPLES message's records) goes from the receive buffer to
+ * the file in one writev(), once stdio's buffer is flushed, rather than
+ * being copied into the FILE's buffer first. The benchmark saw no
+ * difference from it (glibc copies with vector moves, a few instructions
+ * a sample): it saves a copy, not a measured cost.
  */
 static void rec_chunk(struct rec *r, uint32_t type, const void *head,
 		      size_t head_len, const void *data, size_t data_len)
@@ -263,11 +264,11 @@ static bool rec_has_user(const struct adprof_sample *s)
 }
 
 /*
- * A user-mode sample of @pid, or one with user frames: snapshot its maps the first time, and the
- * first time after a new comm. Kernel-mode samples without user frames
- * (kernel threads; a process inside a system call, without -g) are named
- * by the kernel's symbols and need none: a pid sampled only there costs
- * no read of its maps.
+ * A sample of @pid with a user address (rec_has_user()): snapshot its
+ * maps the first time, and the first time after a new comm. Kernel-mode
+ * samples without user frames (kernel threads; a process inside a system
+ * call, without -g) are named by the kernel's symbols and need none: a
+ * pid sampled only there costs no read of its maps.
  */
 static void rec_user(struct rec *r, uint32_t pid)
 {
