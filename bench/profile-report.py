@@ -278,7 +278,8 @@ def main():
     if len({r["calls"] for r in bare}) < 2:
         die("no bare windows of two lengths to fit the background on")
     a, b, r2 = fit([r["work"]["ns"] for r in bare], [r["work"]["kernel"] for r in bare])
-    background = {"per_ms": b * 1e6, "intercept": a, "r2": r2, "n": len(bare)}
+    background = {"per_ms": b * 1e6, "intercept": a, "r2": r2, "n": len(bare),
+                  "lengths": sorted({r["calls"] for r in bare})}
 
     def corr(s):
         return s["insns"] - b * s["ns"]
@@ -378,6 +379,10 @@ def main():
             row["throttle"] = sum(r.get("throttle", 0) for r in rs)
         elif base_tool == "bpftrace":
             row["keys"] = statistics.median(r["keys"] for r in rs)
+            # The map counts the whole bpftrace -c run (the shell around
+            # the workload too): a little over the runs inside.
+            row["map_over_runs"] = statistics.median(
+                r["samples"] / r["w_inside"] for r in rs if r["w_inside"])
             row["file_bytes_per_sample"] = statistics.median(
                 r["bytes"] / r["samples"] for r in rs)
         # What the stacks held (stackstat): the workload's hot samples
@@ -575,6 +580,8 @@ def main():
            "symbols_borrowed": borrowed, "table": rows, "ratios": ratios, "stop_growth": deferred, "by_function": by_func, "sweep": sweep, "calibration": cal, "breakdown": parts,
            "errors": errors, "runs": runs}
     summ = summary_mode(runs, rows, floors, bare, corr, calls, maxr, ncpu, pick)
+    if summ["rows"] and funcs:
+        summ["by_function"] = sum_by_function(summ["rows"], by_func, bare, at, funcs)
     if summ["rows"]:
         sres = {k: res[k] for k in ("guest", "host_load_at_end", "background",
                                     "baseline", "bpf_stats_per_run", "errors")}
@@ -600,13 +607,12 @@ def summary_mode(runs, rows, floors, bare, corr, calls, maxr, ncpu, pick):
     background as every segment). Also: that fixed part, the all-in cost
     of the long run (extra / samples), and bytes per sample, summary
     against raw adprof: the netlink bytes adprofctl counted received
-    over the samples it reported (both whole sessions)."""
-    half = calls // 2
+    over the samples it reported (both whole sessions). The two lengths
+    are a row's own (the shortest and longest workload its runs have),
+    each with bare runs of the same length."""
     lens = {}
-    for n in (calls, half):
+    for n in {r["calls"] for r in bare}:
         b = [r for r in bare if r["calls"] == n]
-        if not b:
-            return {"rows": []}
         lens[n] = {"work": statistics.median(corr(r["work"]) for r in b),
                    "user": statistics.median(r["work"]["user"] for r in b),
                    "rep": statistics.median(r["work"]["rep"] for r in b)}
@@ -614,11 +620,15 @@ def summary_mode(runs, rows, floors, bare, corr, calls, maxr, ncpu, pick):
     for tool, rate, others in (("adprof-sum", 1000, ("bpftrace", "adprof")),
                                ("adprof-sum", maxr, ("bpftrace", "adprof")),
                                ("adprof-sum-g", 1000, ("bpftrace-g", "adprof-g"))):
-        rs = [r for r in runs if r["tool"] == tool and r["rate"] == rate and r["rep"] != "sweep"]
+        rs = [r for r in runs if r["tool"] == tool and r["rate"] == rate and r["rep"] != "sweep"
+              and r["calls"] in lens]
+        if len({r["calls"] for r in rs}) < 2:
+            continue
+        short, long_ = min(r["calls"] for r in rs), max(r["calls"] for r in rs)
         per_round = []
         for rep in sorted({r["rep"] for r in rs}):
-            lo = [r for r in rs if r["rep"] == rep and r["calls"] == half]
-            hi = [r for r in rs if r["rep"] == rep and r["calls"] == calls]
+            lo = [r for r in rs if r["rep"] == rep and r["calls"] == short]
+            hi = [r for r in rs if r["rep"] == rep and r["calls"] == long_]
             if not lo or not hi or hi[0]["samples"] <= lo[0]["samples"]:
                 continue
             lo, hi = lo[0], hi[0]
@@ -629,6 +639,7 @@ def summary_mode(runs, rows, floors, bare, corr, calls, maxr, ncpu, pick):
             ps = (ex["hi"] - ex["lo"]) / ds
             per_round.append({
                 "rep": rep, "samples": (lo["samples"], hi["samples"]),
+                "labels": (lo["label"], hi["label"]),
                 "per_sample": ps,
                 "user_per_sample": (us["hi"] - us["lo"]) / ds,
                 "rep_per_sample": (rp["hi"] - rp["lo"]) / ds,
@@ -642,6 +653,7 @@ def summary_mode(runs, rows, floors, bare, corr, calls, maxr, ncpu, pick):
             continue
         fl = floors.get(rate)
         row = {"tool": tool, "rate_hz": rate, "rounds": len(per_round),
+               "calls": (short, long_),
                "samples_long": spread([x["samples"][1] for x in per_round]),
                "samples_short": spread([x["samples"][0] for x in per_round]),
                "samples_per_cpu_s": statistics.median(x["per_cpu_s"] for x in per_round),
@@ -692,14 +704,59 @@ def summary_mode(runs, rows, floors, bare, corr, calls, maxr, ncpu, pick):
             "floors": {str(k): v for k, v in floors.items() if not isinstance(k, tuple)}}
 
 
+def sum_by_function(rows, by_func, bare, at, funcs):
+    """Where summary mode's cost goes, by function: for each round, the
+    hot blocks' instructions of the long run less those of the short,
+    less the same difference of the bare runs of those lengths (medians),
+    over the difference of samples; medians over rounds. Beside it, the
+    floor's and bpftrace's per sample at the same rate (profile.txt's
+    by-function breakdown, against the bare runs of their length)."""
+    def fn_counts(label):
+        c = {}
+        for k, v in at[label + ".work"]["hot"].items():
+            name = "[other blocks]" if k == "other" else funcs(int(k, 16))
+            c[name] = c.get(name, 0) + v
+        return c
+    bare_fn = {}
+    for r in bare:
+        bare_fn.setdefault(r["calls"], []).append(fn_counts(r["label"]))
+    out = []
+    for row in rows:
+        short, long_ = row["calls"]
+        if short not in bare_fn or long_ not in bare_fn:
+            continue
+        per = []
+        for x in row["per_round"]:
+            lo, hi = fn_counts(x["labels"][0]), fn_counts(x["labels"][1])
+            per.append((lo, hi, x["samples"][1] - x["samples"][0]))
+        names = set().union(*(set(lo) | set(hi) for lo, hi, _ in per),
+                            *bare_fn[short], *bare_fn[long_])
+        bmed = {n: statistics.median(b.get(n, 0) for b in bare_fn[long_]) -
+                statistics.median(b.get(n, 0) for b in bare_fn[short]) for n in names}
+        cost = {n: statistics.median((hi.get(n, 0) - lo.get(n, 0) - bmed[n]) / ds
+                                     for lo, hi, ds in per) for n in names}
+        g = row["tool"].endswith("-g")
+        other = {}
+        for b in by_func:
+            if b["rate_hz"] == row["rate_hz"] and b["stacks"] == g:
+                other = b["per_sample"]
+        e = {"tool": row["tool"], "rate_hz": row["rate_hz"], "per_sample": {"sum": cost}}
+        for t in ("floor", "bpftrace"):
+            if t in other:
+                e["per_sample"][t] = other[t]
+        out.append(e)
+    return out
+
+
 def write_summary(path, res):
     g = res["guest"]
     with open(path, "w") as f:
         def p(s=""):
             f.write(s + "\n")
         p("adprof summary mode in guest instructions (bench/profile, insn TCG plugin)")
-        p("QEMU/TCG, one thread, %s vCPUs; workload spinfix -t 2 N (fixed work), N = %s and %s;"
-          % (g.get("ncpu"), g.get("calls"), g.get("calls", 0) // 2))
+        p("QEMU/TCG, one thread, %s vCPUs; workload spinfix -t 2 N (fixed work), N as each"
+          % g.get("ncpu"))
+        p("row says (short/long);")
         p("%s rounds; perf: %s; bpftrace: %s; host load at the end: %s"
           % (g.get("reps"), g.get("perf"), g.get("bpftrace"), res["host_load_at_end"]))
         p()
@@ -716,13 +773,14 @@ def write_summary(path, res):
         p("bytes/smp: netlink bytes adprofctl received / samples it reported.")
         p("Medians over rounds [min..max]; >floor: above the floor's median.")
         p()
-        p("%-13s %6s %8s %22s %6s %5s %5s %8s %18s %9s %9s %5s"
-          % ("tool", "rate", "samples", "insns/sample", ">floor", "user", "rep",
+        p("%-13s %6s %7s %8s %22s %6s %5s %5s %8s %18s %9s %9s %5s"
+          % ("tool", "rate", "N", "samples", "insns/sample", ">floor", "user", "rep",
              "fixed M", "all-in", "bytes/smp", "cnt/smp", "lost"))
         for r in res["rows"]:
             s = r["insns_per_sample"]
-            p("%-13s %6d %8.0f %22s %6s %5.0f %5.0f %8.2f %18s %9.2f %9.4f %5d"
-              % (r["tool"], r["rate_hz"], r["samples_long"]["median"],
+            p("%-13s %6d %7s %8.0f %22s %6s %5.0f %5.0f %8.2f %18s %9.2f %9.4f %5d"
+              % (r["tool"], r["rate_hz"], "%d/%d" % tuple(r["calls"]),
+                 r["samples_long"]["median"],
                  "%.0f [%.0f..%.0f]" % (s["median"], s["min"], s["max"]),
                  "%.0f" % r["above_floor"] if r["above_floor"] is not None else "-",
                  r["user_per_sample"]["median"], r["rep_per_sample"]["median"],
@@ -763,6 +821,22 @@ def write_summary(path, res):
                 line += "  bytes %.2f / %.2f = %.3f" % (
                     e["rx_bytes_per_sample"][0], e["rx_bytes_per_sample"][1], e["bytes_ratio"])
             p(line)
+        for e in res.get("by_function", []):
+            cols = [t for t in ("sum", "bpftrace", "floor") if t in e["per_sample"]]
+            c = e["per_sample"]["sum"]
+            top = sorted(c, key=lambda n: -abs(c[n]))[:12]
+            p()
+            p("%s at %d Hz by function (the plugin's hot blocks, guest kallsyms):"
+              % (e["tool"], e["rate_hz"]))
+            p("instructions per sample, summary's long run less its short one less the")
+            p("bare runs' difference; bpftrace and floor as in profile.json's by_function")
+            p("(the workload's window less the bare one, over its samples):")
+            p("  %-34s" % "function" + "".join("%10s" % t for t in cols))
+            for n in top:
+                p("  %-34s" % n[:34] + "".join(
+                    "%10.0f" % e["per_sample"][t].get(n, 0) for t in cols))
+            own = sum(v for n, v in c.items() if n.endswith("[adprof]"))
+            p("  adprof's own functions: %.0f per sample" % own)
         if res["errors"]:
             p()
             p("Errors reported by the guest:")
@@ -890,6 +964,13 @@ def write_txt(path, res):
                   while_max[0]["insns_per_sample"]["median"] + d["per_sample"]["median"])
                   if while_max else ""))
             p("")
+        for r in res["table"]:
+            if r["tool"].startswith("bpftrace") and "keys" in r:
+                p("bpftrace at %d Hz%s: %.0f keys in its map (cap 65536), the map's counts"
+                  " %.2f x the runs inside the window" % (
+                  r["rate_hz"], " (stacks)" if r["tool"].endswith("-g") else "",
+                  r["keys"], r["map_over_runs"]))
+        p("")
         p("Spread: IQR of insns/sample; samples per second of workload and CPU:")
         for r in res["table"]:
             s = r["insns_per_sample"]
@@ -910,8 +991,8 @@ def write_txt(path, res):
         p("")
         p("Background: kernel instructions of the bare workload = %.0f + %.0f per ms"
           % (bg["intercept"], bg["per_ms"]))
-        p("  (R^2 %.3f over %d runs at two lengths); each segment is corrected by -%.0f/ms."
-          % (bg["r2"], bg["n"], bg["per_ms"]))
+        p("  (R^2 %.3f over %d runs of %s calls); each segment is corrected by -%.0f/ms."
+          % (bg["r2"], bg["n"], "/".join(str(n) for n in bg["lengths"]), bg["per_ms"]))
         p("")
         p("Sweep (one run each; the benchmark's high rate: %s Hz):" % g["max_rate_hz"])
         for e in res["sweep"]:
