@@ -1256,21 +1256,76 @@ int adprof_nl_prof_start(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* The statistics' reply, before anything is done that it reports. */
+static struct sk_buff *adprof_prof_stat_msg(struct genl_info *info)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!msg)
+		GENL_SET_ERR_MSG(info, "no memory for the reply");
+	return msg;
+}
+
+/*
+ * Fill @msg, from adprof_prof_stat_msg(), with the statistics @v in an
+ * ADPROF_A_STATS nest as the reply to @info's @cmd, and send it.
+ * Consumes @msg.
+ */
+static int adprof_prof_stat_reply(struct sk_buff *msg, struct genl_info *info,
+				  u8 cmd, const u64 v[ADPROF_STAT_A_MAX + 1])
+{
+	struct nlattr *nest;
+	void *hdr;
+	int i;
+
+	hdr = genlmsg_put_reply(msg, info, &adprof_family, 0, cmd);
+	if (!hdr)
+		goto err_size;
+	nest = nla_nest_start(msg, ADPROF_A_STATS);
+	if (!nest)
+		goto err_size;
+	for (i = 0; i <= ADPROF_STAT_A_MAX; i++) {
+		if (!adprof_stat_names[i])
+			continue;
+		if (nla_put_u64_64bit(msg, i, v[i], ADPROF_STAT_A_PAD))
+			goto err_size;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_size:
+	nlmsg_free(msg);
+	GENL_SET_ERR_MSG(info, "reply too large");
+	return -EMSGSIZE;
+}
+
 /**
  * adprof_nl_prof_stop() - PROF_STOP: stop the session and flush it
  * @skb: the request
  * @info: the request's info
  *
- * Every record reaches the list, and subscribers, before the answer.
+ * Every record reaches the list, and subscribers, before the answer,
+ * which holds the statistics as they stand after the flush: what a
+ * reader compares with what it received, to count what its socket
+ * dropped. The reply is allocated first: without memory for it the
+ * session is not stopped.
  *
- * Return: 0, also when no session runs.
+ * Return: 0, also when no session runs, or a negative errno.
  */
 int adprof_nl_prof_stop(struct sk_buff *skb, struct genl_info *info)
 {
+	u64 v[ADPROF_STAT_A_MAX + 1];
+	struct sk_buff *msg;
+
+	msg = adprof_prof_stat_msg(info);
+	if (!msg)
+		return -ENOMEM;
 	mutex_lock(&adprof_prof_lock);
 	adprof_prof_stop_locked(true);
+	adprof_prof_stats(v);
 	mutex_unlock(&adprof_prof_lock);
-	return 0;
+	return adprof_prof_stat_reply(msg, info, ADPROF_CMD_PROF_STOP, v);
 }
 
 /**
@@ -1302,37 +1357,12 @@ int adprof_nl_prof_get_stat(struct sk_buff *skb, struct genl_info *info)
 {
 	u64 v[ADPROF_STAT_A_MAX + 1];
 	struct sk_buff *msg;
-	struct nlattr *nest;
-	void *hdr;
-	int i;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg) {
-		GENL_SET_ERR_MSG(info, "no memory for the reply");
+	msg = adprof_prof_stat_msg(info);
+	if (!msg)
 		return -ENOMEM;
-	}
-	hdr = genlmsg_put_reply(msg, info, &adprof_family, 0,
-				ADPROF_CMD_PROF_GET_STAT);
-	if (!hdr)
-		goto err_size;
-	nest = nla_nest_start(msg, ADPROF_A_STATS);
-	if (!nest)
-		goto err_size;
 	adprof_prof_stats(v);
-	for (i = 0; i <= ADPROF_STAT_A_MAX; i++) {
-		if (!adprof_stat_names[i])
-			continue;
-		if (nla_put_u64_64bit(msg, i, v[i], ADPROF_STAT_A_PAD))
-			goto err_size;
-	}
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_size:
-	nlmsg_free(msg);
-	GENL_SET_ERR_MSG(info, "reply too large");
-	return -EMSGSIZE;
+	return adprof_prof_stat_reply(msg, info, ADPROF_CMD_PROF_GET_STAT, v);
 }
 
 static int adprof_prof_put_backends(struct sk_buff *msg)

@@ -104,7 +104,9 @@ struct adp_end {
 	uint64_t msgs;		/* SAMPLES messages received */
 	uint64_t samples;	/* samples: a count record counts as its count */
 	uint64_t comms;		/* comm records */
-	uint64_t lost;		/* sum of the messages' LOST */
+	uint64_t lost;		/* sum of the messages' LOST, and the records
+				 * of messages the socket dropped, by the
+				 * statistics of PROF_STOP's answer */
 	uint64_t gaps;		/* messages missing from the sequences */
 	uint64_t overruns;	/* times the socket reported ENOBUFS */
 };

@@ -7,8 +7,12 @@
  * The group is joined on a socket of its own before the session starts,
  * so the stream is read from its first message; the session is started on
  * another socket, whose closing ends it if adprofctl dies. PROF_STOP is
- * acknowledged once the kernel has sent the last batch, so reading the
- * data socket until it is empty afterwards gets everything.
+ * answered once the kernel has sent the last batch, so reading the data
+ * socket until it is empty afterwards gets everything the socket kept.
+ * What it did not keep (ENOBUFS: whole messages, their records and their
+ * LOST) is what the statistics in the stop's answer count beyond what was
+ * received and told lost: rec_reconcile() counts it as lost, so the
+ * file's totals stay exact.
  *
  * The maps of each process are snapshotted when its pid first shows up,
  * and again at the end, so report can name user functions of processes
@@ -44,6 +48,8 @@
 #include "recfile.h"
 
 #define RCVBUF_BYTES	(32 << 20)
+/* ADPROFCTL_RCVBUF's bounds: a message must fit into the smallest. */
+#define RCVBUF_MIN	1024
 #define MAPS_MAX	(16 << 20)
 /*
  * The file's stdio buffer: a write() per 256 KiB, not per 4 KiB (tmpfs's
@@ -73,6 +79,7 @@ struct rec {
 	struct adp_end end;
 	uint64_t counts;		/* count records (summary sessions) */
 	uint64_t bytes;			/* SAMPLES messages' bytes received */
+	uint64_t unseen;		/* records the socket dropped (rec_reconcile()) */
 	int64_t *next_seq;		/* per CPU, -1 before its first message */
 	size_t ncpus;
 	struct rec_pid *pids;		/* open addressing set, pid 0 is empty */
@@ -390,6 +397,61 @@ static int rec_irq(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* PROF_STOP's answer: the session's statistics after its last batch. */
+struct rec_stop {
+	bool have;
+	uint64_t v[ADPROF_STAT_A_MAX + 1];
+};
+
+static int rec_stop_reply(struct nlattr **tb, void *arg)
+{
+	static const int need[] = { ADPROF_STAT_A_SAMPLE, ADPROF_STAT_A_OVERFLOW,
+				    ADPROF_STAT_A_DROPBUF_SAMPLE };
+	struct nlattr *st[ADPROF_STAT_A_MAX + 1];
+	struct rec_stop *s = arg;
+	size_t i;
+
+	if (!tb[ADPROF_A_STATS] ||
+	    nla_parse_nested(st, ADPROF_STAT_A_MAX, tb[ADPROF_A_STATS], NULL))
+		return 0;
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!st[need[i]] || nla_len(st[need[i]]) != sizeof(uint64_t))
+			return 0;
+	for (i = 0; i <= ADPROF_STAT_A_MAX; i++)
+		if (st[i] && nla_len(st[i]) == sizeof(uint64_t))
+			s->v[i] = nla_get_u64(st[i]);
+	s->have = true;
+	return 0;
+}
+
+/*
+ * Count as lost what the socket dropped. Every record the session took
+ * reached the list (sample) or was dropped with its buffer
+ * (dropbuf_sample), and every sample it could not take is in overflow; a
+ * subscriber is told each one, as a record received or in a message's
+ * LOST, a count record as its count (adprof.rst, Statistics). What the
+ * statistics hold beyond that went in messages the socket dropped: their
+ * records, and any LOST they carried. A PROF_CLEAR during the recording
+ * zeroes the statistics; then they can fall short of what was received,
+ * which is said and changes nothing.
+ */
+static void rec_reconcile(struct rec *r, const struct rec_stop *s)
+{
+	uint64_t want = s->v[ADPROF_STAT_A_SAMPLE] +
+			s->v[ADPROF_STAT_A_DROPBUF_SAMPLE] +
+			s->v[ADPROF_STAT_A_OVERFLOW];
+	uint64_t got = r->end.samples + r->end.comms + r->end.lost;
+
+	if (want > got) {
+		r->unseen = want - got;
+		r->end.lost += r->unseen;
+	} else if (want < got) {
+		fprintf(stderr, "adprofctl: record: received and told lost %" PRIu64
+			" records, the statistics count %" PRIu64
+			" (cleared meanwhile?)\n", got, want);
+	}
+}
+
 /* Empty socket @sk; ENOBUFS counts in @overruns. */
 static int rec_drain(struct nl_sock *sk, uint64_t *overruns)
 {
@@ -530,8 +592,19 @@ static int irq_open(struct adp_nl *irq, struct rec *r)
 
 static int data_open(struct adp_nl *data, struct rec *r)
 {
+	const char *env = getenv("ADPROFCTL_RCVBUF");
 	int size = RCVBUF_BYTES, fd;
+	uint32_t v;
 
+	/* A smaller socket buffer: to see what record does when it overflows. */
+	if (env) {
+		if (parse_u32(env, RCVBUF_MIN, RCVBUF_BYTES, &v)) {
+			fprintf(stderr, "adprofctl: record: ADPROFCTL_RCVBUF %s: not a number of bytes in %d..%d\n",
+				env, RCVBUF_MIN, RCVBUF_BYTES);
+			return -1;
+		}
+		size = v;
+	}
 	if (adp_nl_open(data, "record"))
 		return -1;
 	if (adp_nl_join(data, ADPROF_MCGRP_SAMPLES)) {
@@ -580,6 +653,7 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 	struct adp_file_header h = { .version = 2 };
 	struct start_args a = {};
 	struct rec r = { .ctx = ctx };
+	struct rec_stop stop = {};
 	struct adp_nl ctl, data, irq;
 	bool with_irq = false;
 	uint64_t dur_ms = 0, start, deadline, last = 0;
@@ -679,13 +753,17 @@ int cmd_record(struct adp_ctx *ctx, int argc, char **argv)
 
 out_stop:
 	msg = adp_msg_new(ADPROF_CMD_PROF_STOP, 0);
-	if (!msg || adp_request(&ctl, msg, NULL, NULL))
+	if (!msg || adp_request(&ctl, msg, rec_stop_reply, &stop))
 		exit_code = EXIT_FAILURE;
 	else
 		stopped = true;
-	/* The stop is acknowledged after the last batch was sent. */
+	/* The stop is answered after the last batch was sent. */
 	if (rec_read(&r, data.sk, with_irq ? irq.sk : NULL, 0) < 0)
 		exit_code = EXIT_FAILURE;
+	if (stop.have)
+		rec_reconcile(&r, &stop);
+	else if (stopped)
+		fprintf(stderr, "adprofctl: record: the stop's answer has no statistics: what the socket dropped is not counted\n");
 	h.end_ns = stopped ? mono_ns() : 0;
 	if (tty)
 		progress(&r, start, true);
@@ -721,6 +799,11 @@ out_close_data:
 		if (a.flags & ADPROF_PROF_F_SUMMARY)
 			fprintf(stderr, ", %" PRIu64 " count records", r.counts);
 		fputc('\n', stderr);
+		if (r.unseen)
+			fprintf(stderr, "adprofctl: record: %" PRIu64
+				" records in messages the socket dropped (%" PRIu64
+				" overruns): counted lost, by the stop's statistics\n",
+				r.unseen, r.end.overruns);
 		if (with_irq)
 			fprintf(stderr, "adprofctl: record: irq group: %" PRIu64
 				" events, %" PRIu64 " interrupts, %" PRIu64

@@ -409,10 +409,19 @@ static int load(struct report *r, const char *path)
 				     (const char *)c.p + sizeof(struct adp_maps),
 				     c.len - sizeof(struct adp_maps));
 			break;
-		case ADP_CHUNK_END:
-			r->overruns = ((const struct adp_end *)c.p)->overruns;
+		case ADP_CHUNK_END: {
+			const struct adp_end *e = c.p;
+
+			r->overruns = e->overruns;
+			/*
+			 * The recorder's total also counts what its socket
+			 * dropped, which no batch in the file tells.
+			 */
+			if (e->lost > r->lost)
+				r->lost = e->lost;
 			r->has_end = true;
 			break;
+		}
 		case ADP_CHUNK_IRQ:
 			irq_event(r, c.p);
 			break;

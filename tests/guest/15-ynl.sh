@@ -122,7 +122,8 @@ expect_reply(y, 'dev-get dump: an empty list', 'dev-get', dump=True,
 expect_reply(y, 'prof-get-stat: every statistic of the spec, by name',
              'prof-get-stat',
              test=lambda r: sorted(r['stats']) == sorted(stat_names))
-expect_reply(y, 'prof-stop: ack', 'prof-stop', test=lambda r: r is None)
+expect_reply(y, 'prof-stop with nothing running: every statistic of the spec',
+             'prof-stop', test=lambda r: sorted(r['stats']) == sorted(stat_names))
 expect_reply(y, 'prof-clear: ack', 'prof-clear', test=lambda r: r is None)
 
 # A detached session, streamed to a listener (subscribed before its first
@@ -138,7 +139,8 @@ expect_reply(y, 'prof-get-info: running, detached (owner 0)', 'prof-get-info',
 end = time.monotonic() + 1.0
 while time.monotonic() < end:
     sum(range(10000))
-expect_reply(y, 'prof-stop: ack', 'prof-stop', test=lambda r: r is None)
+stop = expect_reply(y, 'prof-stop of a running session: every statistic of the spec',
+                    'prof-stop', test=lambda r: sorted(r['stats']) == sorted(stat_names))
 listener.check_ntf()
 batches = [m for m in listener.async_msg_queue if m['name'] == 'samples']
 tap(bool(batches) and all(set(m['msg']) >= {'cpu', 'seq', 'lost', 'samples'} and
@@ -146,6 +148,19 @@ tap(bool(batches) and all(set(m['msg']) >= {'cpu', 'seq', 'lost', 'samples'} and
     f'samples notifications decoded by the spec ({len(batches)} batches: '
     'cpu, seq, lost, 32-byte records)',
     [m['msg'].keys() for m in listener.async_msg_queue[:3]])
+# The stop's statistics are those after the last batch: a listener that
+# lost no message received every record of stream-samples in
+# stream-msgs batches, and was told the rest (overflow, dropped buffers)
+# in LOST.
+st = (stop or {}).get('stats', {})
+recs = sum(len(m['msg']['samples']) // 32 for m in batches)
+lost = sum(m['msg']['lost'] for m in batches)
+tap(bool(st) and st['stream-msgs'] == len(batches) and
+    st['stream-samples'] == recs and
+    recs + lost == st['sample'] + st['dropbuf-sample'] + st['overflow'],
+    f'prof-stop\'s statistics: {len(batches)} batches = stream-msgs, {recs} records '
+    f'= stream-samples, records + lost {lost} = sample + dropbuf-sample + overflow',
+    st)
 expect_reply(y, 'prof-get-info: stopped', 'prof-get-info',
              test=lambda r: r['running'] == 0)
 
@@ -173,7 +188,8 @@ expect_reply(y, 'prof-get-info: stack flag and stack-depth 8', 'prof-get-info',
 end = time.monotonic() + 1.0
 while time.monotonic() < end:
     os.stat('/')
-expect_reply(y, 'prof-stop: ack', 'prof-stop', test=lambda r: r is None)
+expect_reply(y, 'prof-stop with stacks: the statistics', 'prof-stop',
+             test=lambda r: r['stats']['sample'] > 0)
 listener.check_ntf()
 batches = [m['msg'] for m in listener.async_msg_queue if m['name'] == 'samples']
 

@@ -205,6 +205,14 @@ for b in $backends; do
 	done
 done
 
+# PROF_STOP answers the statistics: its reply is allocated before the
+# stop, so a fault there leaves the session running as it was (its
+# statistics move while it runs: the state is PROF_GET_INFO's).
+START="PROF_START FREQ=u32:100 BUF_SAMPLES=u32:64 MAX_BUFS=u32:4 PROF_FLAGS=u32:1"
+fnth "PROF_STOP of a running session" --state PROF_GET_INFO --pre "$START" \
+	--undo "$START" --undo-changes --post PROF_STOP -- PROF_STOP
+check "no session after the sweep" sh -c 'adprofctl info | grep -q "^running no"'
+
 # ---- DMA through the IOMMU ---------------------------------------------------
 if [ -z "$(ls /sys/class/iommu 2>/dev/null)" ]; then
 	echo "# no IOMMU on this machine: the DMA commands are left out (q35-intel, q35-amd)"

@@ -260,6 +260,15 @@ check "stream_samples = sample: all sent ($(val stream_samples $P/ovf.stat))" \
 check "records received = stream_samples ($(val records $P/ovf.out))" \
 	test "$(val records $P/ovf.out)" = "$(val stream_samples $P/ovf.stat)"
 
+# record's socket too small for the stream: ENOBUFS drops whole
+# messages, their records and their LOST; record counts them lost from
+# PROF_STOP's statistics, so its totals stay exact.
+small_rcvbuf rcvbuf $P -F 1000
+fails "record: ADPROFCTL_RCVBUF 100 refused" 'ADPROFCTL_RCVBUF 100: not a number of bytes in 1024\.\.33554432' \
+	env ADPROFCTL_RCVBUF=100 adprofctl record -d 1 -o $P/x.data
+fails "record: ADPROFCTL_RCVBUF 1k refused" 'ADPROFCTL_RCVBUF 1k' \
+	env ADPROFCTL_RCVBUF=1k adprofctl record -d 1 -o $P/x.data
+
 # Nobody listening: the list keeps MAX_BUFS buffers, rotation drops the rest.
 check "clear" adprofctl clear
 check "start detached, 3 buffers at most" adprofctl start --detach --max-bufs 3

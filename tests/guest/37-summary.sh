@@ -149,6 +149,9 @@ else
 	fail "CPU 1 cannot go offline: no hotplug check"
 fi
 
+# ---- record with a socket too small: what it dropped counted lost -------------
+small_rcvbuf sumrcvbuf $P --summary -F 1000
+
 # ---- nobody listening: dropped buffers lose samples, counted ------------------
 check "clear" adprofctl clear
 check "detached summary, 1 buffer on the list" adprofctl start --detach --summary --max-bufs 1

@@ -72,3 +72,35 @@ klog_since() { dmesg | tail -n +$((KLOG_MARK + 1)); }
 # klog_has PATTERN: a line since the mark matches the grep -E PATTERN.
 klog_has() { klog_since | grep -qE "$1"; }
 unload() { rmmod adprof; }
+
+# small_rcvbuf NAME DIR ARGS...: adprofctl record ARGS -d 2 (a session
+# with spin running) into DIR/NAME.data with a 1 KiB socket
+# (ADPROFCTL_RCVBUF): it must overflow (else this tests nothing), and the
+# totals must still be exact: record's samples + comm records + lost =
+# sample + dropbuf_sample + overflow of the statistics after the stop
+# (every record taken or not, adprof.rst), what the socket dropped said
+# on a line of its own, and report's lost the same as record's.
+small_rcvbuf() {
+	n=$1 dir=$2
+	shift 2
+	spin -t "$(nproc)" 60 >/dev/null &
+	sp=$!
+	ADPROFCTL_RCVBUF=1024 adprofctl record -d 2 -o "$dir/$n.data" "$@" >"$dir/$n.out" 2>&1
+	rc=$?
+	kill $sp
+	wait $sp 2>/dev/null
+	adprofctl stat >"$dir/$n.stat"
+	diag "$dir/$n.out"
+	sv() { awk -v k="$1" '$1 == k { print $2; exit }' "$dir/$n.stat"; }
+	line=$(grep 'messages written to' "$dir/$n.out")
+	s=$(echo "$line" | sed -n 's/.*record: \([0-9]*\) samples, \([0-9]*\) comm records.*lost \([0-9]*\), .*overruns \([0-9]*\);.*/\1 \2 \3 \4/p')
+	set -- $s
+	want=$(( $(sv sample) + $(sv dropbuf_sample) + $(sv overflow) ))
+	check "$n: record with a 1 KiB socket succeeded" test "$rc" = 0
+	check "$n: the socket overflowed (${4:-?} overruns)" test "${4:-0}" -gt 0
+	check "$n: what it dropped is said" \
+		grep -Eq "record: [1-9][0-9]* records in messages the socket dropped \(${4:-x} overruns\): counted lost" "$dir/$n.out"
+	check "$n: samples ${1:-?} + comm ${2:-?} + lost ${3:-?} = sample + dropbuf_sample + overflow $want" \
+		test "$(( ${1:-0} + ${2:-0} + ${3:-0} ))" = "$want"
+	expect "$n: report's lost is record's (${3:-?})" ", lost ${3:-x}, " adprofctl report "$dir/$n.data"
+}

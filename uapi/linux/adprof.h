@@ -30,7 +30,7 @@
  * @ADPROF_CMD_IRQ_ACK: consumer end-of-interrupt for a host INTx line
  * @ADPROF_CMD_PROF_GET_INFO: profiler version, backends and state
  * @ADPROF_CMD_PROF_START: start sampling
- * @ADPROF_CMD_PROF_STOP: stop sampling (idempotent)
+ * @ADPROF_CMD_PROF_STOP: stop sampling (idempotent); answers the statistics
  * @ADPROF_CMD_PROF_GET_STAT: profiler statistics
  * @ADPROF_CMD_PROF_CLEAR: drop unread buffers and zero the statistics
  * @ADPROF_CMD_IRQ_EVENT: notification on the "irq" group
