@@ -73,19 +73,34 @@ klog_since() { dmesg | tail -n +$((KLOG_MARK + 1)); }
 klog_has() { klog_since | grep -qE "$1"; }
 unload() { rmmod adprof; }
 
-# small_rcvbuf NAME DIR ARGS...: adprofctl record ARGS -d 2 (a session
-# with spin running) into DIR/NAME.data with a 1 KiB socket
-# (ADPROFCTL_RCVBUF): it must overflow (else this tests nothing), and the
-# totals must still be exact: record's samples + comm records + lost =
-# sample + dropbuf_sample + overflow of the statistics after the stop
-# (every record taken or not, adprof.rst), what the socket dropped said
-# on a line of its own, and report's lost the same as record's.
+# small_rcvbuf NAME DIR ARGS...: adprofctl record ARGS (a session with
+# spin running) into DIR/NAME.data with a 1 KiB socket (ADPROFCTL_RCVBUF;
+# the kernel makes it 4.5 KiB), the socket certain to overflow and the
+# last messages certain to be lost in it: record is held with SIGSTOP
+# for 4 s, long enough to fill it however small the messages (summary
+# mode's are a few hundred bytes), and the session is stopped meanwhile
+# by another adprofctl, so its flush, and the LOST that would report
+# what the socket dropped, go nowhere; then record goes on and is ended
+# by SIGINT (its own PROF_STOP finds the session stopped, and answers
+# the statistics). The totals must still be exact: record's samples +
+# comm records + lost = sample + dropbuf_sample + overflow of the
+# statistics after the stop (every record taken or not, adprof.rst),
+# what the socket dropped said on a line of its own, and report's lost
+# the same as record's.
 small_rcvbuf() {
 	n=$1 dir=$2
 	shift 2
 	spin -t "$(nproc)" 60 >/dev/null &
 	sp=$!
-	ADPROFCTL_RCVBUF=1024 adprofctl record -d 2 -o "$dir/$n.data" "$@" >"$dir/$n.out" 2>&1
+	ADPROFCTL_RCVBUF=1024 adprofctl record -d 60 -o "$dir/$n.data" "$@" >"$dir/$n.out" 2>&1 &
+	rp=$!
+	sleep 1
+	kill -STOP $rp
+	sleep 4
+	adprofctl stop
+	kill -CONT $rp
+	kill -INT $rp
+	wait $rp
 	rc=$?
 	kill $sp
 	wait $sp 2>/dev/null
