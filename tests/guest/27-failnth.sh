@@ -214,6 +214,8 @@ fnth "PROF_STOP of a running session" --state PROF_GET_INFO --pre "$START" \
 check "no session after the sweep" sh -c 'adprofctl info | grep -q "^running no"'
 
 # ---- DMA through the IOMMU ---------------------------------------------------
+check "the machine's IOMMU is up: $(iommu_kind), $(machine_iommu) wanted" \
+	test "$(iommu_kind)" = "$(machine_iommu)"
 if [ -z "$(ls /sys/class/iommu 2>/dev/null)" ]; then
 	echo "# no IOMMU on this machine: the DMA commands are left out (q35-intel, q35-amd)"
 else

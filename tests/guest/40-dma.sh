@@ -15,13 +15,10 @@ SYS=/sys/bus/pci/devices
 DBG=/sys/kernel/debug/adprof
 EDU=$(edu find 1234:11e8)
 iommu=$(ls /sys/class/iommu 2>/dev/null | head -1)
-case $iommu in
-dmar*) kind=intel ;;
-ivhd*) kind=amd ;;
-"") kind=none ;;
-*) kind=other ;;
-esac
+kind=$(iommu_kind)
 echo "# IOMMU: ${iommu:-none} ($kind)"
+check "the machine's IOMMU is up: $kind, $(machine_iommu) wanted" \
+	test "$kind" = "$(machine_iommu)"
 
 drv() { basename "$(readlink "$SYS/$1/driver" 2>/dev/null)" 2>/dev/null; }
 pinned() { awk '$1 == "pinned_pages" { print $2 }' $DBG/dma; }

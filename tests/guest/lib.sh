@@ -73,6 +73,20 @@ klog_since() { dmesg | tail -n +$((KLOG_MARK + 1)); }
 klog_has() { klog_since | grep -qE "$1"; }
 unload() { rmmod adprof; }
 
+# iommu_kind: the IOMMU this guest has (intel, amd, none or other).
+# machine_iommu: the one tests/vm/run.sh gave its machine (adprof.iommu=,
+# empty where it did not say), so that a test that adapts to the IOMMU it
+# finds cannot quietly test "none" where a driver failed to start.
+iommu_kind() {
+	case $(ls /sys/class/iommu 2>/dev/null | head -1) in
+	dmar*) echo intel ;;
+	ivhd*) echo amd ;;
+	"") echo none ;;
+	*) echo other ;;
+	esac
+}
+machine_iommu() { sed -n 's/.*adprof\.iommu=\([a-z]*\).*/\1/p' /proc/cmdline; }
+
 # small_rcvbuf NAME DIR ARGS...: adprofctl record ARGS (a session with
 # spin running) into DIR/NAME.data with a 1 KiB socket (ADPROFCTL_RCVBUF;
 # the kernel makes it 4.5 KiB), the socket certain to overflow and the
